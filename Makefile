@@ -1,0 +1,46 @@
+# jail(2) for Linux 6.12: the series in patches/, the tooling around it.
+# Targets a kernel developer guesses; each is one script in scripts/.
+#
+#   make run [CMD='...']   boot the patched kernel into a busybox shell (or run CMD)
+#   make check             everything from a fresh clone: build, boot, selftests, checkpatch
+#   make tree              build/linux: pristine source tagged upstream + one commit per patch
+#   make kernel            build/bzImage and build/usr/include  (JAIL=n, DEBUG=1)
+#   make initramfs         build/initramfs.cpio.gz with busybox and the selftests
+#   make export            rewrite patches/ from the commits in build/linux
+#   make clean             remove build/ except the downloaded source and ccache
+
+S := scripts
+export KERNEL_TARBALL JAIL DEBUG
+
+.PHONY: all deps tree kernel initramfs run check export clean
+
+all: check
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/make-tree.sh
+
+kernel: tree
+	@$(S)/build-kernel.sh
+
+initramfs: kernel
+	@$(S)/build-initramfs.sh
+
+run: initramfs
+ifeq ($(strip $(CMD)),)
+	@$(S)/run-guest.sh shell
+else
+	@$(S)/run-guest.sh cmd '$(subst ','\'',$(CMD))'
+endif
+
+check:
+	@$(S)/check.sh
+
+export:
+	@$(S)/export.sh
+
+clean:
+	rm -rf build/linux build/linux.tmp build/kobj* build/kselftest* build/initramfs* \
+		build/bzImage* build/usr build/logs build/accel

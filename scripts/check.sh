@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# make check: from a fresh clone to "N passed, N failed".
+#   deps -> tree -> kernel -> selftests + initramfs -> guest run of the
+#   kselftest target "jail" and the boot-time KUnit suites -> checkpatch.
+# Exits non-zero on any failed test, on an Oops/BUG/WARNING/KASAN/lockdep
+# report in the guest log, on a guest that does not finish, and on
+# checkpatch errors.
+. "$(dirname "$0")/lib.sh"
+
+S=$TOP/scripts
+"$S/deps.sh"
+"$S/make-tree.sh"
+"$S/build-kernel.sh"
+"$S/build-initramfs.sh"
+
+GLOG=$LOGS/guest-check.log
+step "booting the guest and running the selftests (log: build/logs/guest-check.log)"
+set +e
+"$S/run-guest.sh" check "$GLOG"
+grc=$?
+set -e
+tr -d '\r' <"$GLOG" >"$GLOG.txt" && mv "$GLOG.txt" "$GLOG"
+
+passed=0 failed=0 skipped=0
+problems=()
+
+# kselftest harness results: nested "# ok N name" / "# not ok N name" lines.
+sel=$(sed -n '/^JAIL-GUEST-BEGIN/,$p' "$GLOG")
+kp=$(grep -cE '^# ok [0-9]+ ' <<<"$sel" | tr -d ' ' || true)
+ks=$(grep -cE '^# ok [0-9]+ .*# SKIP' <<<"$sel" || true)
+kf=$(grep -cE '^# not ok [0-9]+ ' <<<"$sel" || true)
+# A test program that died without reporting its own failures.
+kdead=$(grep -E '^not ok [0-9]+ selftests: jail' <<<"$sel" || true)
+if [ "$kf" -eq 0 ] && [ -n "$kdead" ]; then
+	kf=$(grep -c . <<<"$kdead")
+fi
+if [ $((kp + kf)) -eq 0 ] && grep -qE '^(not )?ok [0-9]+ selftests: jail' <<<"$sel"; then
+	problems+=("the selftest programs ran but none of their results could be read from the guest log")
+fi
+passed=$((passed + kp - ks)) skipped=$((skipped + ks)) failed=$((failed + kf))
+grep -E '^# not ok [0-9]+ |^not ok [0-9]+ selftests' <<<"$sel" | sed 's/^/  FAIL selftest: /' || true
+say "selftests: $((kp - ks)) passed, $kf failed, $ks skipped"
+
+# KUnit suites run at boot; KTAP in the kernel log.
+if grep -q 'KTAP version' "$GLOG"; then
+	python3 "$TREE/tools/testing/kunit/kunit.py" parse "$GLOG" >"$LOGS/kunit.log" 2>&1 || true
+	summary=$(grep -E 'Testing complete' "$LOGS/kunit.log" | tail -1)
+	up=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
+	uf=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$summary")
+	ue=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' <<<"$summary")
+	us=$(sed -n 's/.*skipped: \([0-9]*\).*/\1/p' <<<"$summary")
+	[ -n "$up" ] || { problems+=("KUnit output could not be parsed (build/logs/kunit.log)"); up=0; }
+	passed=$((passed + up)) failed=$((failed + ${uf:-0} + ${ue:-0})) skipped=$((skipped + ${us:-0}))
+	grep -E '^\[FAILED\]|# .*not ok' "$LOGS/kunit.log" | sed 's/^/  FAIL kunit: /' || true
+	say "kunit: ${summary#*Ran }"
+else
+	say "kunit: no KUnit output in the guest log"
+fi
+
+# The guest itself.
+if [ "$grc" -eq 124 ]; then
+	problems+=("the guest did not finish within ${GUEST_TIMEOUT:-600}s")
+elif ! grep -q '^JAIL-GUEST-EXIT=' "$GLOG"; then
+	problems+=("the guest stopped before the selftests finished")
+fi
+bad=$(grep -nE 'Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|Kernel panic|possible (circular|recursive) locking|lockdep|INFO: task .* blocked|unreferenced object|Call Trace:' "$GLOG" | head -5 || true)
+if [ -n "$bad" ]; then
+	problems+=("kernel reports in the guest log:"$'\n'"$bad")
+fi
+
+# checkpatch --strict on every patch of the series: one result per patch.
+step "checkpatch --strict on every patch"
+: >"$LOGS/checkpatch.log"
+files=$(series_files)
+for f in $files; do
+	out=$(cd "$TREE" && scripts/checkpatch.pl --strict --showfile "$f" 2>&1) && ok=1 || ok=
+	printf '%s\n' "$out" >>"$LOGS/checkpatch.log"
+	if [ -n "$ok" ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "  FAIL checkpatch: patches/$(basename "$f") (see build/logs/checkpatch.log)"
+		grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK)|^(ERROR|WARNING|CHECK)' <<<"$out" | head -5 | sed 's/^/    /'
+	fi
+done
+
+for p in "${problems[@]}"; do
+	echo "error: $p"
+	failed=$((failed + 1))
+done
+[ "$skipped" -gt 0 ] && echo "($skipped skipped)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Print the path of the kernel source tarball to use, fetching and verifying
+# the pinned one if needed.  KERNEL_TARBALL=/path/linux-6.12.y.tar.xz overrides
+# the pin (any 6.12 tarball, vanilla included; it is not checksummed).
+. "$(dirname "$0")/lib.sh"
+. "$TOP/pin"
+
+if [ -n "${KERNEL_TARBALL:-}" ]; then
+	[ -f "$KERNEL_TARBALL" ] || die "KERNEL_TARBALL=$KERNEL_TARBALL: no such file"
+	realpath "$KERNEL_TARBALL"
+	exit 0
+fi
+
+dl=$BUILD/dl
+tarball=$dl/$KERNEL_PACKAGE-$KERNEL_VERSION.tar.xz
+mkdir -p "$dl"
+
+verify() {
+	local sum
+	sum=$(sha256sum "$1" | cut -d' ' -f1)
+	[ "$sum" = "$KERNEL_TARBALL_SHA256" ]
+}
+
+if [ -f "$tarball" ] && verify "$tarball"; then
+	echo "$tarball"
+	exit 0
+fi
+rm -f "$tarball"
+
+if ! apt-cache show "$KERNEL_PACKAGE=$KERNEL_VERSION" >/dev/null 2>&1; then
+	avail=$(apt-cache madison "$KERNEL_PACKAGE" 2>/dev/null | awk '{print $3}' | tr '\n' ' ')
+	die "the pinned base $KERNEL_PACKAGE $KERNEL_VERSION is not in this machine's apt archive (available: ${avail:-none; run apt-get update}).
+Debian drops old versions: move the pin in ./pin to an available version (and re-test the
+series on it with make check), or point KERNEL_TARBALL at a 6.12 tarball."
+fi
+
+work=$(mktemp -d "$dl/fetch.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+(cd "$work" && apt-get download "$KERNEL_PACKAGE=$KERNEL_VERSION") >"$LOGS/fetch.log" 2>&1 ||
+	{ show_failure "$LOGS/fetch.log" >&2; die "apt-get download $KERNEL_PACKAGE=$KERNEL_VERSION failed"; }
+dpkg-deb --fsys-tarfile "$work"/*.deb |
+	tar -xO "./usr/src/$KERNEL_PACKAGE.tar.xz" >"$work/src.tar.xz" ||
+	die "$KERNEL_PACKAGE $KERNEL_VERSION holds no usr/src/$KERNEL_PACKAGE.tar.xz"
+if ! verify "$work/src.tar.xz"; then
+	die "sha256 mismatch for $KERNEL_PACKAGE $KERNEL_VERSION: expected $KERNEL_TARBALL_SHA256, got $(sha256sum "$work/src.tar.xz" | cut -d' ' -f1)"
+fi
+mv "$work/src.tar.xz" "$tarball"
+echo "$tarball"

@@ -1,0 +1,77 @@
+# Common helpers for the jail(2) tooling.  Sourced, not run.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+TREE=$BUILD/linux
+LOGS=$BUILD/logs
+mkdir -p "$LOGS"
+
+say()  { printf '%s\n' "$*"; }
+step() { printf '==> %s\n' "$*"; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# run_logged NAME CMD...: run CMD with its output in build/logs/NAME.log;
+# on failure print the lines that matter and exit non-zero.
+run_logged() {
+	local name=$1 log=$LOGS/$1.log
+	shift
+	if ! "$@" >"$log" 2>&1; then
+		printf 'error: step "%s" failed; the lines that matter (full log: %s):\n' \
+			"$name" "${log#"$TOP"/}" >&2
+		show_failure "$log" >&2
+		exit 1
+	fi
+}
+
+# show_failure LOG: the compiler errors, rejected hunks or panics, else the tail.
+show_failure() {
+	local hits
+	hits=$(grep -E -n -m 25 \
+		'error:|Error [0-9]|\*\*\*|undefined reference|patch failed|does not apply|Patch failed at|Kernel panic|BUG:|Oops|No such file' \
+		"$1" || true)
+	if [ -n "$hits" ]; then
+		printf '%s\n' "$hits"
+	else
+		tail -n 25 "$1"
+	fi
+}
+
+# Paths the rest of the tooling depends on.
+BZIMAGE=$BUILD/bzImage
+HDRS=$BUILD/usr
+KOBJ=$BUILD/kobj
+
+PATCHES=$TOP/patches
+SERIES=$PATCHES/series
+
+# The patch files named by the quilt series, in order.
+series_files() {
+	[ -f "$SERIES" ] || die "patches/series is missing"
+	local name rest
+	while read -r name rest; do
+		case "$name" in ''|'#'*) continue ;; esac
+		[ -f "$PATCHES/$name" ] || die "patches/series names $name, but patches/$name does not exist"
+		echo "$PATCHES/$name"
+	done <"$SERIES"
+}
+
+# Patch ids of the series in patches/, one per line, in order.
+repo_ids() {
+	local f files
+	files=$(series_files) || exit 1
+	for f in $files; do
+		git patch-id --stable <"$f" | cut -d' ' -f1
+	done
+}
+
+# Patch ids of the commits on top of "upstream" in the tree, in order.
+tree_ids() {
+	local c
+	for c in $(git -C "$TREE" rev-list --reverse upstream..HEAD); do
+		git -C "$TREE" show "$c" | git patch-id --stable | cut -d' ' -f1
+	done
+}
+
