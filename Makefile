@@ -7,12 +7,13 @@
 #   make kernel            build/bzImage and build/usr/include  (JAIL=n, DEBUG=1)
 #   make initramfs         build/initramfs.cpio.gz with busybox and the selftests
 #   make export            rewrite patches/ from the commits in build/linux
-#   make clean             remove build/ except the downloaded source and ccache
+#   make clean             remove build outputs; keeps build/linux, the source and ccache
+#   make distclean         also remove build/linux (refuses if it holds unexported work)
 
 S := scripts
 export KERNEL_TARBALL JAIL DEBUG
 
-.PHONY: all deps tree kernel initramfs run check export clean
+.PHONY: all deps tree kernel initramfs run check export clean distclean
 
 all: check
 
@@ -42,5 +43,8 @@ export:
 	@$(S)/export.sh
 
 clean:
-	rm -rf build/linux build/linux.tmp build/kobj* build/kselftest* build/initramfs* \
-		build/bzImage* build/usr build/logs build/accel
+	rm -rf build/linux.tmp build/kobj* build/kselftest* build/initramfs* \
+		build/bzImage* build/usr build/logs build/accel build/*.gz
+
+distclean: clean
+	@$(S)/distclean.sh

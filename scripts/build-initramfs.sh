@@ -11,6 +11,7 @@ dpkg -s busybox-static >/dev/null 2>&1 && [ -x "$busybox" ] ||
 [ -d "$HDRS/include/linux" ] || die "no uapi headers in build/usr/include: run make kernel"
 
 ksft=$BUILD/kselftest
+rm -rf "$ksft"
 if [ -d "$TREE/tools/testing/selftests/jail" ]; then
 	step "building the jail selftests (static)"
 	rm -rf "$ksft"

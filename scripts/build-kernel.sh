@@ -9,8 +9,12 @@
 
 [ -d "$TREE/.git" ] || die "no build/linux: run make tree first"
 
-variant=${KVARIANT:-test}
-obj=$BUILD/kobj${KVARIANT:+-$KVARIANT}
+# Each variant has its own object tree so that they never rebuild each other.
+variant=test
+[ "${JAIL:-y}" = n ] && variant=nojail
+[ -n "${DEBUG:-}" ] && variant=debug
+[ -n "${DEBUG:-}" ] && [ "${JAIL:-y}" = n ] && variant=debug-nojail
+obj=$BUILD/kobj-$variant
 mkdir -p "$obj"
 
 frags=("$TOP"/config/guest.config)
@@ -27,7 +31,8 @@ export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=jail KBUILD_BUILD_HOST=jail
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
-kmake() { make -C "$TREE" O="$obj" CC="$cc" -j"$(nproc)" "$@"; }
+# LOCALVERSION= keeps setlocalversion from adding "+" for the git tree.
+kmake() { make -C "$TREE" O="$obj" CC="$cc" LOCALVERSION= -j"$(nproc)" "$@"; }
 
 # Regenerate .config only when an input changed, so a second build is a
 # no-op instead of a full relink.
@@ -53,5 +58,7 @@ run_logged kernel-$variant kmake bzImage
 if [ "$variant" = test ]; then
 	cp "$obj/arch/x86/boot/bzImage" "$BZIMAGE"
 	run_logged headers kmake headers_install INSTALL_HDR_PATH="$HDRS"
+else
+	cp "$obj/arch/x86/boot/bzImage" "$BZIMAGE-$variant"
 fi
 step "kernel ready: $(cat "$obj/include/config/kernel.release")"

@@ -19,6 +19,7 @@ set +e
 "$S/run-guest.sh" check "$GLOG"
 grc=$?
 set -e
+touch "$GLOG"
 tr -d '\r' <"$GLOG" >"$GLOG.txt" && mv "$GLOG.txt" "$GLOG"
 
 passed=0 failed=0 skipped=0
@@ -53,8 +54,8 @@ if grep -q 'KTAP version' "$GLOG"; then
 	passed=$((passed + up)) failed=$((failed + ${uf:-0} + ${ue:-0})) skipped=$((skipped + ${us:-0}))
 	grep -E '^\[FAILED\]|# .*not ok' "$LOGS/kunit.log" | sed 's/^/  FAIL kunit: /' || true
 	say "kunit: ${summary#*Ran }"
-else
-	say "kunit: no KUnit output in the guest log"
+elif grep -q '^CONFIG_JAIL_KUNIT_TEST=y' "$KOBJ/.config" 2>/dev/null; then
+	problems+=("CONFIG_JAIL_KUNIT_TEST=y but no KUnit output in the guest log")
 fi
 
 # The guest itself.
@@ -62,6 +63,11 @@ if [ "$grc" -eq 124 ]; then
 	problems+=("the guest did not finish within ${GUEST_TIMEOUT:-600}s")
 elif ! grep -q '^JAIL-GUEST-EXIT=' "$GLOG"; then
 	problems+=("the guest stopped before the selftests finished")
+elif ! grep -q '^JAIL-GUEST-EXIT=0' "$GLOG"; then
+	problems+=("the kselftest runner in the guest failed: $(grep -m1 '^JAIL-GUEST-EXIT=' "$GLOG")")
+fi
+if [ -d "$TREE/tools/testing/selftests/jail" ] && [ $((kp + kf)) -eq 0 ]; then
+	problems+=("the series has selftests but none ran in the guest")
 fi
 bad=$(grep -nE 'Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|Kernel panic|possible (circular|recursive) locking|lockdep|INFO: task .* blocked|unreferenced object|Call Trace:' "$GLOG" | head -5 || true)
 if [ -n "$bad" ]; then

@@ -42,7 +42,7 @@ show_failure() {
 # Paths the rest of the tooling depends on.
 BZIMAGE=$BUILD/bzImage
 HDRS=$BUILD/usr
-KOBJ=$BUILD/kobj
+KOBJ=$BUILD/kobj-test
 
 PATCHES=$TOP/patches
 SERIES=$PATCHES/series

@@ -77,9 +77,14 @@ id=$(source_id "$tarball")
 rm -rf "$BUILD/linux.tmp"
 
 if [ ! -d "$TREE/.git" ] || [ "$(cat "$TREE/.git/jail-base" 2>/dev/null)" != "$id" ]; then
-	if [ -d "$TREE/.git" ] && [ "$(tree_ids)" != "$(cat "$TREE/.git/jail-synced")" ] &&
-	   [ "$(tree_ids)" != "$(repo_ids)" ] && [ -z "${FORCE:-}" ]; then
-		die "build/linux is on another base and holds commits that patches/ lacks: make export first (or FORCE=1 make tree to drop them)"
+	if [ -d "$TREE/.git" ] && [ -z "${FORCE:-}" ]; then
+		if [ "$(tree_ids)" != "$(cat "$TREE/.git/jail-synced")" ] &&
+		   [ "$(tree_ids)" != "$(repo_ids)" ]; then
+			die "build/linux is on another base and holds commits that patches/ lacks: make export first (or FORCE=1 make tree to drop them)"
+		fi
+		if [ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
+			die "build/linux is on another base and has uncommitted edits: commit and export them (or FORCE=1 make tree to drop them)"
+		fi
 	fi
 	create_tree "$tarball" "$id"
 	apply_series
@@ -88,15 +93,18 @@ fi
 
 cur=$(tree_ids)
 want=$(repo_ids) || exit 1
-if [ "$cur" = "$want" ]; then
-	tree_ids >"$TREE/.git/jail-synced"
+synced=$(cat "$TREE/.git/jail-synced")
+[ "$cur" = "$want" ] && { echo "$cur" >"$TREE/.git/jail-synced"; exit 0; }
+if [ "$want" = "$synced" ]; then
+	# patches/ did not change: the tree holds work in progress; build it.
+	echo "note: build/linux has commits that patches/ lacks (make export saves them)" >&2
 	exit 0
 fi
 if [ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] && [ -z "${FORCE:-}" ]; then
 	die "build/linux has uncommitted edits and patches/ changed: commit and export them, or FORCE=1 make tree"
 fi
-if [ "$cur" != "$(cat "$TREE/.git/jail-synced")" ] && [ -z "${FORCE:-}" ]; then
-	die "build/linux holds commits that patches/ lacks (and patches/ changed too): make export, or FORCE=1 make tree to reset it to patches/"
+if [ "$cur" != "$synced" ] && [ -z "${FORCE:-}" ]; then
+	die "build/linux holds commits that patches/ lacks, and patches/ changed too: make export (then merge), or FORCE=1 make tree to reset it to patches/"
 fi
 step "patches/ changed: re-applying the series"
 apply_series
