@@ -27,7 +27,7 @@ if [ -f "$tarball" ] && verify "$tarball"; then
 fi
 rm -f "$tarball"
 
-if ! apt-cache show "$KERNEL_PACKAGE=$KERNEL_VERSION" >/dev/null 2>&1; then
+if ! apt-cache madison "$KERNEL_PACKAGE" 2>/dev/null | awk '{print $3}' | grep -qxF "$KERNEL_VERSION"; then
 	avail=$(apt-cache madison "$KERNEL_PACKAGE" 2>/dev/null | awk '{print $3}' | tr '\n' ' ')
 	die "the pinned base $KERNEL_PACKAGE $KERNEL_VERSION is not in this machine's apt archive (available: ${avail:-none; run apt-get update}).
 Debian drops old versions: move the pin in ./pin to an available version (and re-test the
