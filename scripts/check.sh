@@ -20,6 +20,7 @@ set +e
 grc=$?
 set -e
 touch "$GLOG"
+say "guest accelerator: $(sed 's/accelerator: //' "$GLOG.accel" 2>/dev/null || echo unknown)"
 tr -d '\r' <"$GLOG" >"$GLOG.txt" && mv "$GLOG.txt" "$GLOG"
 
 passed=0 failed=0 skipped=0

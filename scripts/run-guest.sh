@@ -76,12 +76,14 @@ cmd)
 	rd=$BUILD/cmd-initrd.gz
 	extra_initrd "$2" "$rd"
 	out=$LOGS/run-cmd.log
+	set +o pipefail
 	timeout "$TIMEOUT" qemu-system-x86_64 "${args[@]}" -initrd "$rd" \
 		-display none -serial stdio -monitor none \
 		-append "$cmdline quiet jail.mode=cmd" </dev/null 2>&1 |
 		tee "$out" | sed -u '/^JAIL-GUEST-EXIT=/d' | tr -d '\r'
+	set -o pipefail
 	status=$(sed -n 's/^JAIL-GUEST-EXIT=\([0-9]*\).*/\1/p' "$out" | tail -1)
-	[ -n "$status" ] || { echo "error: the guest did not finish the command (log: build/logs/run-cmd.log)" >&2; exit 1; }
+	[ -n "$status" ] || { echo "error: the guest did not finish the command within ${TIMEOUT}s (log: build/logs/run-cmd.log)" >&2; exit 1; }
 	exit "$status"
 	;;
 shell)
