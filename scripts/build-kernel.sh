@@ -7,13 +7,15 @@
 #   DEBUG=1     add config/debug.config (KASAN, lockdep, kmemleak, ...)
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$TREE/.git" ] || die "no build/linux: run make tree first"
+[ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run make tree first"
 
 # Each variant has its own object tree so that they never rebuild each other.
 variant=test
 [ "${JAIL:-y}" = n ] && variant=nojail
 [ -n "${DEBUG:-}" ] && variant=debug
 [ -n "${DEBUG:-}" ] && [ "${JAIL:-y}" = n ] && variant=debug-nojail
+# KVARIANT_PREFIX: a separate family of object trees (check-prefixes).
+variant=${KVARIANT_PREFIX:-}$variant
 obj=$BUILD/kobj-$variant
 mkdir -p "$obj"
 

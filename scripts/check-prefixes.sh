@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
 # Build every prefix of the series that touches kernel code, with
-# CONFIG_JAIL=y and =n (the series rule "every prefix builds").  Checks out
-# each commit in build/linux in turn and returns to HEAD at the end.
+# CONFIG_JAIL=y and =n (the series rule "every prefix builds"), in the
+# worktree build/prefix-tree with object trees build/kobj-prefix-*.
+#
+#   scripts/check-prefixes.sh [RANGE]   (default upstream..HEAD of build/linux)
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$TREE/.git" ] || die "no build/linux: run make tree first"
-[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
-	die "build/linux has uncommitted edits: commit them first"
-head=$(git -C "$TREE" symbolic-ref -q HEAD || git -C "$TREE" rev-parse HEAD)
-trap 'git -C "$TREE" checkout -q "${head#refs/heads/}"' EXIT
+[ -d "$BUILD/linux/.git" ] || die "no build/linux: run make tree first"
+# The prefixes are built in a worktree of their own, with object trees of
+# their own, so that build/linux (and whoever edits or reads it) and the
+# test kernel's objects are left alone.
+wt=$BUILD/prefix-tree
+if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
+	rm -rf "$wt"
+	git -C "$BUILD/linux" worktree prune
+	git -C "$BUILD/linux" worktree add -q --detach "$wt" HEAD || die "cannot make the worktree $wt"
+fi
+export JAIL_TREE=$wt KVARIANT_PREFIX=prefix-
+range=${1:-upstream..HEAD}
 
 fail=0
-for c in $(git -C "$TREE" rev-list --reverse upstream..HEAD); do
-	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+for c in $(git -C "$BUILD/linux" rev-list --reverse "$range"); do
+	subj=$(git -C "$BUILD/linux" log -1 --format=%s "$c")
 	# Patches that change only selftests or documentation build nothing new.
-	if ! git -C "$TREE" diff --name-only "$c~" "$c" | grep -qvE '^(tools/testing/|Documentation/)'; then
+	if ! git -C "$BUILD/linux" diff --name-only "$c~" "$c" | grep -qvE '^(tools/testing/|Documentation/)'; then
 		continue
 	fi
-	git -C "$TREE" checkout -q "$c"
+	git -C "$wt" checkout -q --detach "$c"
 	for j in y n; do
 		if JAIL=$j "$TOP/scripts/build-kernel.sh" >"$LOGS/prefix.log" 2>&1; then
 			echo "ok   CONFIG_JAIL=$j  $subj"

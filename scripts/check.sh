@@ -92,7 +92,13 @@ step "checkpatch --strict on every patch"
 : >"$LOGS/checkpatch.log"
 files=$(series_files)
 for f in $files; do
-	out=$(cd "$TREE" && scripts/checkpatch.pl --strict --ignore FILE_PATH_CHANGES --showfile "$f" 2>&1) && ok=1 || ok=
+	# Debian's python3 first: checkpatch runs spdxcheck.py, which needs
+	# python3-ply, and a python3 of another install may lack it.
+	out=$(cd "$TREE" && PATH=/usr/bin:/bin:$PATH scripts/checkpatch.pl --strict --ignore FILE_PATH_CHANGES --showfile "$f" 2>&1) && ok=1 || ok=
+	if grep -q '^Traceback' <<<"$out"; then
+		ok=
+		out+=$'\n'"ERROR: a checkpatch helper crashed (see the traceback above)"
+	fi
 	orphans=$(unmaintained_new_files "$f")
 	if [ -n "$orphans" ]; then
 		ok=

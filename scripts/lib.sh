@@ -5,7 +5,8 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/build
-TREE=$BUILD/linux
+# JAIL_TREE: another checkout of the series (check-prefixes uses a worktree).
+TREE=${JAIL_TREE:-$BUILD/linux}
 LOGS=$BUILD/logs
 mkdir -p "$LOGS"
 
