@@ -21,6 +21,16 @@ if [ -d "$TREE/tools/testing/selftests/jail" ]; then
 		KHDR_INCLUDES="-isystem $HDRS/include" -j"$(nproc)" install
 fi
 
+tools=$BUILD/tools
+rm -rf "$tools"
+if [ -d "$TREE/tools/jail" ]; then
+	step "building the jail tools (static)"
+	mkdir -p "$tools/obj"
+	run_logged tools make -C "$TREE/tools/jail" OUTPUT="$tools/obj/" \
+		KHDR_INCLUDES="-isystem $HDRS/include" LDFLAGS=-static \
+		DESTDIR="$tools/root" prefix=/usr install
+fi
+
 root=$BUILD/initramfs
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,srv/jail,usr/bin,usr/sbin}
@@ -28,6 +38,8 @@ cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 755 "$TOP/guest/init" "$root/init"
 install -m 755 "$TOP/guest/motd.sh" "$root/etc/motd.sh"
+install -m 755 "$TOP/guest/demo.sh" "$root/etc/demo.sh"
+[ -d "$tools/root/usr/sbin" ] && cp -a "$tools/root/usr/sbin/." "$root/usr/sbin/"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

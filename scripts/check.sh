@@ -114,6 +114,29 @@ for f in $files; do
 	fi
 done
 
+# kernel-doc and a Sphinx-free rst check on the files the series adds:
+# one result.  (tools/testing holds no kernel-doc.)
+step "kernel-doc -Wall and rst syntax of the series' new files"
+added=$(cd "$TREE" && git diff --name-only --diff-filter=A upstream HEAD)
+src=$(grep -E '\.[ch]$' <<<"$added" | grep -v '^tools/testing/' || true)
+rst=$(grep -E '\.rst$' <<<"$added" || true)
+docs=""
+if [ -n "$src" ]; then
+	# shellcheck disable=SC2086 # one path per word
+	docs+=$(cd "$TREE" && scripts/kernel-doc -none -Wall $src 2>&1)
+fi
+if [ -n "$rst" ]; then
+	# shellcheck disable=SC2086
+	docs+=$(cd "$TREE" && python3 "$S/check-rst.py" $rst 2>&1)
+fi
+if [ -z "$docs" ]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "  FAIL docs:"
+	head -10 <<<"$docs" | sed 's/^/    /'
+fi
+
 for p in "${problems[@]}"; do
 	echo "error: $p"
 	failed=$((failed + 1))

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(make gcc libc6-dev bc bison flex libelf-dev libssl-dev cpio gzip xz-utils
-      git perl python3 python3-ply python3-git ccache quilt busybox-static qemu-system-x86 apt dpkg
+      git perl python3 python3-ply python3-git python3-docutils ccache quilt busybox-static qemu-system-x86 apt dpkg
       coreutils findutils sed gawk rsync)
 [ -n "${DEPS_EXTRA:-}" ] && read -r -a extra <<<"$DEPS_EXTRA" && pkgs+=("${extra[@]}")
 
