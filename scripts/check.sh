@@ -114,8 +114,9 @@ for f in $files; do
 	fi
 done
 
-# kernel-doc and a Sphinx-free rst check on the files the series adds:
-# one result.  (tools/testing holds no kernel-doc.)
+# kernel-doc, a Sphinx-free rst check and a compile of the example
+# programs of the files the series adds: one result.  (tools/testing holds
+# no kernel-doc.)
 step "kernel-doc -Wall and rst syntax of the series' new files"
 added=$(cd "$TREE" && git diff --name-only --diff-filter=A upstream HEAD)
 src=$(grep -E '\.[ch]$' <<<"$added" | grep -v '^tools/testing/' || true)
@@ -128,6 +129,10 @@ fi
 if [ -n "$rst" ]; then
 	# shellcheck disable=SC2086
 	docs+=$(cd "$TREE" && python3 "$S/check-rst.py" $rst 2>&1)
+	# The example programs compile as written.
+	# shellcheck disable=SC2086
+	docs+=$(cd "$TREE" && python3 "$S/check-examples.py" "$HDRS/include" \
+		"$TREE/tools/jail" $rst 2>&1)
 fi
 if [ -z "$docs" ]; then
 	passed=$((passed + 1))
