@@ -6,14 +6,18 @@
 #   make tree              build/linux: pristine source tagged upstream + one commit per patch
 #   make kernel            build/bzImage and build/usr/include  (JAIL=n, DEBUG=1)
 #   make initramfs         build/initramfs.cpio.gz with busybox and the selftests
+#   make check-series      what reviewers check: git am/quilt, checkpatch, kernel-doc,
+#                          every prefix =y/=n, W=1, sparse, Debian config, allmodconfig
+#   make check DEBUG=1     the tests on a KASAN/lockdep/kmemleak/UBSAN kernel
+#   make bench             what a jail costs: build/bench/report.md (RUNS=15)
 #   make export            rewrite patches/ from the commits in build/linux
 #   make clean             remove build outputs; keeps build/linux, the source and ccache
 #   make distclean         also remove build/linux (refuses if it holds unexported work)
 
 S := scripts
-export KERNEL_TARBALL JAIL DEBUG
+export KERNEL_TARBALL JAIL DEBUG RUNS DENSITY CHECKS
 
-.PHONY: all deps tree kernel initramfs run check export clean distclean
+.PHONY: all deps tree kernel initramfs run check check-series bench export clean distclean
 
 all: check
 
@@ -39,12 +43,19 @@ endif
 check:
 	@$(S)/check.sh
 
+check-series: tree
+	@$(S)/check-series.sh
+
+bench: tree
+	@$(S)/bench.sh
+
 export:
 	@$(S)/export.sh
 
 clean:
 	rm -rf build/linux.tmp build/kobj* build/kselftest* build/initramfs* \
-		build/bzImage* build/usr build/logs build/accel build/*.gz
+		build/bzImage* build/usr build/logs build/accel build/*.gz \
+		build/bench
 
 distclean: clean
 	@$(S)/distclean.sh

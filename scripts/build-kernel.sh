@@ -59,8 +59,13 @@ step "building the kernel ($variant${DEBUG:+, debug}${JAIL:+, CONFIG_JAIL=$JAIL}
 run_logged kernel-$variant kmake bzImage
 if [ "$variant" = test ]; then
 	cp "$obj/arch/x86/boot/bzImage" "$BZIMAGE"
-	run_logged headers kmake headers_install INSTALL_HDR_PATH="$HDRS"
 else
 	cp "$obj/arch/x86/boot/bzImage" "$BZIMAGE-$variant"
+fi
+# The uapi headers (the same for every variant) for the selftests, tools
+# and bench: from the test kernel, or from whichever JAIL=y build comes
+# first (make check DEBUG=1 on a fresh clone).
+if [ "$variant" = test ] || { [ "${JAIL:-y}" = y ] && [ ! -d "$HDRS/include/linux" ]; }; then
+	run_logged headers kmake headers_install INSTALL_HDR_PATH="$HDRS"
 fi
 step "kernel ready: $(cat "$obj/include/config/kernel.release")"

@@ -5,6 +5,11 @@
 # Exits non-zero on any failed test, on an Oops/BUG/WARNING/KASAN/lockdep
 # report in the guest log, on a guest that does not finish, and on
 # checkpatch errors.
+#
+#   DEBUG=1   the same tests on the debug kernel (config/debug.config:
+#             KASAN, lockdep, atomic-sleep and list debugging, kmemleak,
+#             UBSAN), then a kmemleak scan; checkpatch and docs are left to
+#             the plain check.
 . "$(dirname "$0")/lib.sh"
 
 S=$TOP/scripts
@@ -14,7 +19,14 @@ S=$TOP/scripts
 "$S/build-initramfs.sh"
 
 GLOG=$LOGS/guest-check.log
-step "booting the guest and running the selftests (log: build/logs/guest-check.log)"
+if [ -n "${DEBUG:-}" ]; then
+	GLOG=$LOGS/guest-check-debug.log
+	KOBJ=$BUILD/kobj-debug
+	export GUEST_KERNEL=$BZIMAGE-debug
+	# KASAN and lockdep make the emulated guest a few times slower.
+	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
+fi
+step "booting the guest and running the selftests (log: ${GLOG#"$TOP"/})"
 set +e
 "$S/run-guest.sh" check "$GLOG"
 grc=$?
@@ -74,44 +86,36 @@ bad=$(grep -nE 'Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|Kernel panic|possible 
 if [ -n "$bad" ]; then
 	problems+=("kernel reports in the guest log:"$'\n'"$bad")
 fi
-
-# Files a patch adds, none of which may be left without a MAINTAINERS entry.
-unmaintained_new_files() {
-	awk '/^diff --git /{f=$4; sub(/^b\//, "", f)} /^new file mode/{print f}' "$1" |
-	while IFS= read -r nf; do
-		sections=$(cd "$TREE" && scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$nf" 2>/dev/null)
-		grep -q '^JAIL(2) ' <<<"$sections" || echo "$nf"
+if [ -n "${DEBUG:-}" ]; then
+	if grep -q '^JAIL-KMEMLEAK-DONE' "$GLOG"; then
+		say "kmemleak: $(grep -c 'unreferenced object' "$GLOG" || true) leak(s) reported"
+	else
+		problems+=("the debug kernel's kmemleak scan did not run (no JAIL-KMEMLEAK-DONE in the guest log)")
+	fi
+	for p in "${problems[@]}"; do
+		echo "error: $p"
+		failed=$((failed + 1))
 	done
-}
+	[ "$skipped" -gt 0 ] && echo "($skipped skipped)"
+	echo "debug kernel: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+	exit
+fi
 
-# checkpatch --strict on every patch of the series: one result per patch.
-# Its FILE_PATH_CHANGES warning ("does MAINTAINERS need updating?") fires
-# for every added file, covered or not; the real question, whether the
-# series' MAINTAINERS entry covers each added file, is checked directly.
+# checkpatch --strict on every patch of the series: one result per patch
+# (checkpatch_patch in lib.sh).
 step "checkpatch --strict on every patch"
 : >"$LOGS/checkpatch.log"
 files=$(series_files)
 for f in $files; do
-	# Debian's python3 first: checkpatch runs spdxcheck.py, which needs
-	# python3-ply, and a python3 of another install may lack it.
-	out=$(cd "$TREE" && PATH=/usr/bin:/bin:$PATH scripts/checkpatch.pl --strict --ignore FILE_PATH_CHANGES --showfile "$f" 2>&1) && ok=1 || ok=
-	if grep -q '^Traceback' <<<"$out"; then
-		ok=
-		out+=$'\n'"ERROR: a checkpatch helper crashed (see the traceback above)"
-	fi
-	orphans=$(unmaintained_new_files "$f")
-	if [ -n "$orphans" ]; then
-		ok=
-		out+=$'\n'"ERROR: added files outside the JAIL(2) MAINTAINERS entry: $orphans"
-	fi
-	printf '%s\n' "$out" >>"$LOGS/checkpatch.log"
-	if [ -n "$ok" ]; then
+	if out=$(checkpatch_patch "$f"); then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 		echo "  FAIL checkpatch: patches/$(basename "$f") (see build/logs/checkpatch.log)"
 		grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK)|^(ERROR|WARNING|CHECK)' <<<"$out" | head -5 | sed 's/^/    /'
 	fi
+	printf '%s\n' "$out" >>"$LOGS/checkpatch.log"
 done
 
 # kernel-doc, a Sphinx-free rst check and a compile of the example

@@ -76,3 +76,36 @@ tree_ids() {
 	done
 }
 
+
+# Files a patch adds, none of which may be left without a MAINTAINERS entry.
+unmaintained_new_files() {
+	awk '/^diff --git /{f=$4; sub(/^b\//, "", f)} /^new file mode/{print f}' "$1" |
+	while IFS= read -r nf; do
+		sections=$(cd "$TREE" && scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$nf" 2>/dev/null)
+		grep -q '^JAIL(2) ' <<<"$sections" || echo "$nf"
+	done
+}
+
+# checkpatch_patch PATCH: scripts/checkpatch.pl --strict on one patch; prints
+# its report, returns non-zero on any finding.  Its FILE_PATH_CHANGES
+# warning ("does MAINTAINERS need updating?") fires for every added file,
+# covered or not; the real question, whether the series' MAINTAINERS entry
+# covers each added file, is checked directly.
+checkpatch_patch() {
+	local out ok=1 orphans
+	# Debian's python3 first: checkpatch runs spdxcheck.py, which needs
+	# python3-ply, and a python3 of another install may lack it.
+	out=$(cd "$TREE" && PATH=/usr/bin:/bin:$PATH scripts/checkpatch.pl --strict \
+		--ignore FILE_PATH_CHANGES --showfile "$1" 2>&1) || ok=
+	if grep -q '^Traceback' <<<"$out"; then
+		ok=
+		out+=$'\n'"ERROR: a checkpatch helper crashed (see the traceback above)"
+	fi
+	orphans=$(unmaintained_new_files "$1")
+	if [ -n "$orphans" ]; then
+		ok=
+		out+=$'\n'"ERROR: added files outside the JAIL(2) MAINTAINERS entry: $orphans"
+	fi
+	printf '%s\n' "$out"
+	[ -n "$ok" ]
+}

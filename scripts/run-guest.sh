@@ -5,6 +5,11 @@
 #   run-guest.sh cmd 'CMD'     run CMD in the guest, print its output, exit
 #                              with its status
 #   run-guest.sh shell         interactive busybox shell (Ctrl-A X quits)
+#   run-guest.sh accel         print the accelerator the guest gets (kvm, tcg)
+#
+# GUEST_KERNEL, GUEST_INITRD, GUEST_MEM (MiB), GUEST_SMP and GUEST_TIMEOUT
+# (s) override the defaults; GUEST_QEMU_ARGS adds qemu options (make bench
+# uses -icount under TCG).
 #
 # KVM is used only when a probe boot under KVM finishes within a few
 # seconds; on machines where /dev/kvm exists but guests hang, TCG it is.
@@ -12,13 +17,13 @@
 
 mode=${1:-shell}
 KERNEL=${GUEST_KERNEL:-$BZIMAGE}
-INITRD=$BUILD/initramfs.cpio.gz
+INITRD=${GUEST_INITRD:-$BUILD/initramfs.cpio.gz}
 TIMEOUT=${GUEST_TIMEOUT:-600}
 [ -f "$KERNEL" ] || die "no $KERNEL: run make kernel"
-[ -f "$INITRD" ] || die "no build/initramfs.cpio.gz: run make initramfs"
+[ -f "$INITRD" ] || die "no $INITRD: run make initramfs"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
 
-base_args=(-m "${GUEST_MEM:-1024}" -smp 2 -nic none -no-reboot -kernel "$KERNEL")
+base_args=(-m "${GUEST_MEM:-1024}" -smp "${GUEST_SMP:-2}" -nic none -no-reboot -kernel "$KERNEL")
 
 # An initramfs holding /cmd, appended to the main one (the kernel unpacks
 # concatenated archives in order).
@@ -58,9 +63,14 @@ accel() {
 ACCEL=$(accel)
 args=(-accel "$ACCEL" "${base_args[@]}")
 [ "$ACCEL" = kvm ] && args+=(-cpu host)
+# shellcheck disable=SC2206 # options split on blanks, as on a command line
+[ -n "${GUEST_QEMU_ARGS:-}" ] && args+=($GUEST_QEMU_ARGS)
 cmdline="console=ttyS0 panic=-1 oops=panic"
 
 case "$mode" in
+accel)
+	echo "$ACCEL"
+	;;
 check)
 	log=${2:?log file}
 	echo "accelerator: $ACCEL" >"$log.accel"

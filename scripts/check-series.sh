@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# make check-series: what upstream reviewers and distro kernel builders check
+# before they take the series.  One "ok" or "FAIL" line per check, with what
+# failed and where; exits non-zero if anything failed.
+#
+#   apply       git am and quilt push -a on a pristine tree both give exactly
+#               the tree of build/linux
+#   checkpatch  scripts/checkpatch.pl --strict on every patch
+#   kernel-doc  -none -Wall: no new warning in any file the series adds or
+#               changes
+#   prefixes    every prefix builds with CONFIG_JAIL=y and =n
+#               (scripts/check-prefixes.sh; prefixes that change only
+#               selftests or documentation build the previous kernel)
+#   W=1, sparse the touched objects of the test kernel, built with W=1 and
+#               checked by sparse (C=2): no warning on a line the series adds
+#   debian      the touched objects compile without a warning under Debian's
+#               own 6.12 configuration (linux-config-6.12) with CONFIG_JAIL=y
+#   allmodconfig  the same under allmodconfig (IPv6, compat, modules, ...)
+#
+#   CHECKS="apply checkpatch"   run only these
+. "$(dirname "$0")/lib.sh"
+
+S=$TOP/scripts
+DEPS_EXTRA="sparse linux-config-6.12 ${DEPS_EXTRA:-}" "$S/deps.sh"
+"$S/make-tree.sh"
+
+CHECKS=${CHECKS:-apply checkpatch kernel-doc prefixes w1-sparse debian allmodconfig}
+failed=()
+result() { # NAME OK? DETAIL...
+	local name=$1 ok=$2
+	shift 2
+	if [ "$ok" = 1 ]; then
+		printf 'ok    %s\n' "$name"
+	else
+		printf 'FAIL  %s\n' "$name"
+		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/      /'
+		failed+=("$name")
+	fi
+}
+want() { [[ " $CHECKS " == *" $1 "* ]]; }
+
+series_list=$(series_files)
+# The C files the series adds or changes, outside tools/ (user space).
+touched_c=$(git -C "$TREE" diff --name-only upstream HEAD -- '*.c' | grep -v '^tools/' || true)
+touched_objs=$(sed 's/\.c$/.o/' <<<"$touched_c")
+
+# ---- apply ------------------------------------------------------------
+if want apply; then
+	step "apply: git am and quilt push -a on the pristine tree"
+	wt=$BUILD/apply-tree
+	git -C "$TREE" worktree prune
+	[ -e "$wt/.git" ] || git -C "$TREE" worktree add -q --detach "$wt" upstream
+	ok=1 detail=()
+	git -C "$wt" checkout -q -f --detach upstream && git -C "$wt" clean -q -fdx
+	# shellcheck disable=SC2086 # one path per word
+	if ! git -C "$wt" -c user.name=check -c user.email=check@localhost \
+		am -q --whitespace=error-all $series_list >"$LOGS/apply-am.log" 2>&1; then
+		ok=0 detail+=("git am failed: $(grep -m3 -E 'error|Patch failed' "$LOGS/apply-am.log" | tr '\n' ' ')")
+		git -C "$wt" am --abort >/dev/null 2>&1 || true
+	elif ! git -C "$wt" diff --quiet HEAD "$(git -C "$TREE" rev-parse HEAD)"; then
+		ok=0 detail+=("git am gives another tree than build/linux: $(git -C "$wt" diff --stat HEAD "$(git -C "$TREE" rev-parse HEAD)" | tail -1)")
+	fi
+	git -C "$wt" checkout -q -f --detach upstream && git -C "$wt" clean -q -fdx
+	if ! (cd "$wt" && QUILT_PATCHES=$PATCHES QUILT_SERIES=series QUILT_PC=.pc \
+		quilt push -a -q --fuzz=0) >"$LOGS/apply-quilt.log" 2>&1; then
+		ok=0 detail+=("quilt push -a failed: $(grep -m3 -iE 'fail|error|hunk' "$LOGS/apply-quilt.log" | tr '\n' ' ')")
+	else
+		rm -rf "$wt/.pc"
+		git -C "$wt" add -A
+		if ! git -C "$wt" diff --cached --quiet "$(git -C "$TREE" rev-parse HEAD)"; then
+			ok=0 detail+=("quilt push -a gives another tree than build/linux")
+		fi
+		git -C "$wt" reset -q --hard upstream
+	fi
+	result "apply (git am, quilt push -a: $(wc -w <<<"$series_list") patches)" "$ok" "${detail[@]}"
+fi
+
+# ---- checkpatch -------------------------------------------------------
+if want checkpatch; then
+	step "checkpatch --strict on every patch"
+	bad=()
+	: >"$LOGS/checkpatch-series.log"
+	for f in $series_list; do
+		checkpatch_patch "$f" >>"$LOGS/checkpatch-series.log" 2>&1 || bad+=("patches/$(basename "$f")")
+	done
+	result "checkpatch --strict (build/logs/checkpatch-series.log)" "$([ ${#bad[@]} -eq 0 ] && echo 1)" "${bad[@]}"
+fi
+
+# ---- kernel-doc -------------------------------------------------------
+if want kernel-doc; then
+	step "kernel-doc -none -Wall on the files the series adds or changes"
+	files=$(git -C "$TREE" diff --name-only upstream HEAD -- '*.c' '*.h' | grep -v '^tools/' || true)
+	# shellcheck disable=SC2086
+	out=$(python3 "$S/new-warnings.py" kernel-doc "$TREE" $files 2>&1) && ok=1 || ok=0
+	result "kernel-doc -Wall, no new warning ($(wc -w <<<"$files") files)" "$ok" "$out"
+fi
+
+# ---- prefixes -----------------------------------------------------------
+if want prefixes; then
+	step "every prefix builds with CONFIG_JAIL=y and =n (log: build/logs/check-prefixes.log)"
+	"$S/check-prefixes.sh" >"$LOGS/check-prefixes.log" 2>&1 && ok=1 || ok=0
+	result "prefixes, CONFIG_JAIL=y and =n ($(grep -c '^ok' "$LOGS/check-prefixes.log") builds)" \
+		"$ok" "$(grep -A5 '^FAIL' "$LOGS/check-prefixes.log" || true)"
+fi
+
+# objects_in NAME: configure build/kobj-NAME (the caller wrote its .config
+# already), then compile the touched objects with extra make arguments.
+# Objects that configuration does not build are skipped and listed.
+compile_touched() {
+	local name=$1 obj=$BUILD/kobj-$1 log=$LOGS/series-$1.log
+	shift
+	local cc=gcc
+	command -v ccache >/dev/null && cc="ccache gcc"
+	export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache} CCACHE_BASEDIR=$TOP
+	kmake() { make -C "$TREE" O="$obj" CC="$cc" LOCALVERSION= -j"$(nproc)" "$@"; }
+	run_logged "series-$name-prepare" kmake olddefconfig prepare
+	grep -q '^CONFIG_JAIL=y' "$obj/.config" || die "$name: CONFIG_JAIL=y did not survive olddefconfig"
+	# Force a fresh compile of each touched object (ccache still helps).
+	# shellcheck disable=SC2086
+	(cd "$obj" && rm -f $touched_objs)
+	# shellcheck disable=SC2086
+	kmake -k "$@" $touched_objs >"$log" 2>&1 || true
+	built=() skipped=()
+	for o in $touched_objs; do
+		if [ -f "$obj/$o" ]; then built+=("$o"); else skipped+=("$o"); fi
+	done
+}
+
+# ---- W=1 and sparse on the test kernel's objects -------------------------
+if want w1-sparse; then
+	step "W=1 and sparse (C=2) on the touched objects of the test kernel"
+	[ -f "$KOBJ/.config" ] || "$S/build-kernel.sh"
+	mkdir -p "$BUILD/kobj-w1"
+	cp "$KOBJ/.config" "$BUILD/kobj-w1/.config"
+	compile_touched w1 W=1 C=2
+	out=$(python3 "$S/new-warnings.py" build "$TREE" "$LOGS/series-w1.log") && ok=1 || ok=0
+	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$LOGS/series-w1.log" | grep -v 'No rule to make target' | head -5 || true)
+	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
+	result "W=1 + sparse: no warning on an added line (${#built[@]} objects; build/logs/series-w1.log)" "$ok" "$out"
+fi
+
+# ---- Debian's configuration ------------------------------------------------
+if want debian; then
+	step "the touched objects under Debian's 6.12 configuration"
+	cfg=$(ls /usr/src/linux-config-6.12/config.amd64_none_amd64.xz 2>/dev/null | head -1)
+	[ -n "$cfg" ] || die "no /usr/src/linux-config-6.12/config.amd64_none_amd64.xz: apt-get install linux-config-6.12"
+	mkdir -p "$BUILD/kobj-debian"
+	{
+		xz -dc "$cfg"
+		# Debian signs with its own keys, which a build outside its
+		# packaging does not have; irrelevant for compiling objects.
+		echo 'CONFIG_SYSTEM_TRUSTED_KEYS=""'
+		echo 'CONFIG_SYSTEM_REVOCATION_KEYS=""'
+		echo 'CONFIG_MODULE_SIG_KEY="certs/signing_key.pem"'
+		echo 'CONFIG_JAIL=y'
+	} >"$BUILD/kobj-debian/.config"
+	compile_touched debian
+	out=$(python3 "$S/new-warnings.py" build "$TREE" "$LOGS/series-debian.log" --all) && ok=1 || ok=0
+	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$LOGS/series-debian.log" | grep -v 'No rule to make target' | head -5 || true)
+	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
+	result "Debian config: warning-free (${#built[@]} objects; not built there: ${skipped[*]:-none})" "$ok" "$out"
+fi
+
+# ---- allmodconfig ------------------------------------------------------
+if want allmodconfig; then
+	step "the touched objects under allmodconfig"
+	mkdir -p "$BUILD/kobj-allmod"
+	run_logged series-allmod-config make -C "$TREE" O="$BUILD/kobj-allmod" allmodconfig
+	compile_touched allmod
+	out=$(python3 "$S/new-warnings.py" build "$TREE" "$LOGS/series-allmod.log" --all) && ok=1 || ok=0
+	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$LOGS/series-allmod.log" | grep -v 'No rule to make target' | head -5 || true)
+	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
+	result "allmodconfig: warning-free (${#built[@]} objects; not built there: ${skipped[*]:-none})" "$ok" "$out"
+fi
+
+if [ ${#failed[@]} -eq 0 ]; then
+	echo "check-series: all checks passed"
+else
+	echo "check-series: ${#failed[@]} check(s) failed"
+	exit 1
+fi
