@@ -62,6 +62,14 @@ def series(samples, metric, variant):
     return d
 
 
+def samples_or_none(samples, metric, variant):
+    return samples.get((metric, variant))
+
+
+def us_(v):
+    return f"{v:.0f} µs"
+
+
 def paired(a, b, fn):
     """fn(a[run], b[run]) for the runs both have."""
     return [fn(a[r], b[r]) for r in sorted(set(a) & set(b))]
@@ -127,6 +135,19 @@ def main():
         spread(Stat(churn_s.values()), lambda v: f"{v:.0f}/s"),
         f"{churn.median:.1f}x", ">= 20x", churn.median >= 20,
         {"ratio": churn.json()})
+    churn_f = samples_or_none(main_s, "churn", "fork")
+    if churn_f:
+        # What each kind adds to a plain fork + exit life, per life.
+        extra = lambda r, f: 1e6 / r - 1e6 / f
+        ej = Stat(paired(churn_j, churn_f, extra))
+        es = Stat(paired(churn_s, churn_f, extra))
+        share = es.median / ej.median if ej.median > 0 else float("inf")
+        row("churn, the jail's own share (time a life adds to fork + exit)",
+            spread(ej, us_), spread(es, us_),
+            f"{share:.1f}x less" if ej.median > 0 else "below the noise",
+            "(information)", True,
+            {"jail_extra_us": ej.json(), "sandbox_extra_us": es.json(),
+             "fork_rate": Stat(churn_f.values()).json()})
 
     plain = series(main_s, "memory", "fork")
     mj = Stat(paired(series(main_s, "memory", "jail"), plain,

@@ -66,7 +66,8 @@ if want apply; then
 		ok=0 detail+=("quilt push -a failed: $(grep -m3 -iE 'fail|error|hunk' "$LOGS/apply-quilt.log" | tr '\n' ' ')")
 	else
 		rm -rf "$wt/.pc"
-		git -C "$wt" add -A
+		# -f: Debian's .gitignore ignores every top-level path.
+		git -C "$wt" add -f -A .
 		if ! git -C "$wt" diff --cached --quiet "$(git -C "$TREE" rev-parse HEAD)"; then
 			ok=0 detail+=("quilt push -a gives another tree than build/linux")
 		fi

@@ -113,7 +113,7 @@ for f in $files; do
 	else
 		failed=$((failed + 1))
 		echo "  FAIL checkpatch: patches/$(basename "$f") (see build/logs/checkpatch.log)"
-		grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK)|^(ERROR|WARNING|CHECK)' <<<"$out" | head -5 | sed 's/^/    /'
+		grep -E '^[^ ]*:[0-9]+: (ERROR|WARNING|CHECK)|^(ERROR|WARNING|CHECK)' <<<"$out" | head -5 | sed 's/^/    /' || true
 	fi
 	printf '%s\n' "$out" >>"$LOGS/checkpatch.log"
 done

@@ -42,6 +42,31 @@ git -C "$TREE" format-patch -q --zero-commit --no-signature --no-numbered \
 find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
 mkdir -p "$PATCHES"
 cp "$tmp"/*.patch "$tmp/series" "$PATCHES/"
+# The cover letter: the text of patches/cover-letter.txt (first line the
+# subject), the base from ./pin, and the series' shortlog and diffstat as
+# git format-patch --cover-letter writes them.
+if [ -f "$PATCHES/cover-letter.txt" ]; then
+	. "$TOP/pin"
+	base="Debian's $KERNEL_PACKAGE $KERNEL_VERSION (./pin: tarball sha256 $KERNEL_TARBALL_SHA256),
+that is Linux ${KERNEL_VERSION%%-*} with Debian's patches.  The series is meant to apply
+to vanilla 6.12.y too; it is tested only on the pinned base."
+	{
+		echo "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
+		git -C "$TREE" log -1 --format='From: %an <%ae>%nDate: %aD' HEAD
+		echo "Subject: [PATCH 00/$n] $(head -n 1 "$PATCHES/cover-letter.txt")"
+		echo
+		tail -n +3 "$PATCHES/cover-letter.txt" | BASE=$base perl -pe 's/\@BASE\@/$ENV{BASE}/'
+		echo
+		git -C "$TREE" shortlog upstream..HEAD
+		echo
+		git -C "$TREE" diff --stat=72 --summary upstream HEAD
+		echo
+		echo "-- "
+		git --version | sed 's/^git version //'
+		echo
+	} >"$PATCHES/0000-cover-letter.patch"
+fi
+
 # The tree now matches patches/.
 tree_ids >"$TREE/.git/jail-synced"
 step "exported $n patch(es) to patches/"
