@@ -11,7 +11,7 @@
 #   make check DEBUG=1     the tests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make bench             what a jail costs: build/bench/report.md (RUNS=15)
 #   make export            rewrite patches/ from the commits in build/linux
-#   make clean             remove build outputs; keeps build/linux, the source and ccache
+#   make clean             remove build outputs; keeps build/linux and ~/.cache/jail-linux
 #   make distclean         also remove build/linux (refuses if it holds unexported work)
 
 S := scripts

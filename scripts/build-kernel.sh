@@ -27,7 +27,7 @@ if [ "${JAIL:-y}" = n ]; then
 	frags+=("$obj/nojail.config")
 fi
 
-export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+# CCACHE_DIR: lib.sh.  Paths below the clone hash alike in every clone.
 export CCACHE_BASEDIR=$TOP
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=jail KBUILD_BUILD_HOST=jail

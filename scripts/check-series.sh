@@ -112,7 +112,7 @@ compile_touched() {
 	shift
 	local cc=gcc
 	command -v ccache >/dev/null && cc="ccache gcc"
-	export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache} CCACHE_BASEDIR=$TOP
+	export CCACHE_BASEDIR=$TOP
 	kmake() { make -C "$TREE" O="$obj" CC="$cc" LOCALVERSION= -j"$(nproc)" "$@"; }
 	run_logged "series-$name-prepare" kmake olddefconfig prepare
 	grep -q '^CONFIG_JAIL=y' "$obj/.config" || die "$name: CONFIG_JAIL=y did not survive olddefconfig"

@@ -82,7 +82,7 @@ fi
 if [ -d "$TREE/tools/testing/selftests/jail" ] && [ $((kp + kf)) -eq 0 ]; then
 	problems+=("the series has selftests but none ran in the guest")
 fi
-bad=$(grep -nE 'Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|Kernel panic|possible (circular|recursive) locking|lockdep|INFO: task .* blocked|unreferenced object|Call Trace:' "$GLOG" | head -5 || true)
+bad=$(grep -nE 'Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|Kernel panic|possible (circular|recursive) locking|INFO: task .* blocked|unreferenced object|Call Trace:' "$GLOG" | head -5 || true)
 if [ -n "$bad" ]; then
 	problems+=("kernel reports in the guest log:"$'\n'"$bad")
 fi

@@ -11,8 +11,9 @@ if [ -n "${KERNEL_TARBALL:-}" ]; then
 	exit 0
 fi
 
-dl=$BUILD/dl
-tarball=$dl/$KERNEL_PACKAGE-$KERNEL_VERSION.tar.xz
+dl=$CACHE/dl
+name=$KERNEL_PACKAGE-$KERNEL_VERSION.tar.xz
+tarball=$dl/$name
 mkdir -p "$dl"
 
 verify() {
@@ -21,10 +22,13 @@ verify() {
 	[ "$sum" = "$KERNEL_TARBALL_SHA256" ]
 }
 
-if [ -f "$tarball" ] && verify "$tarball"; then
-	echo "$tarball"
-	exit 0
-fi
+# The shared cache, or build/dl of a checkout made before there was one.
+for have in "$tarball" "$BUILD/dl/$name"; do
+	if [ -f "$have" ] && verify "$have"; then
+		echo "$have"
+		exit 0
+	fi
+done
 rm -f "$tarball"
 
 if ! apt-cache madison "$KERNEL_PACKAGE" 2>/dev/null | awk '{print $3}' | grep -qxF "$KERNEL_VERSION"; then

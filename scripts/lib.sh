@@ -9,6 +9,13 @@ BUILD=$TOP/build
 TREE=${JAIL_TREE:-$BUILD/linux}
 LOGS=$BUILD/logs
 mkdir -p "$LOGS"
+# Caches every clone on this machine shares: the verified source tarball
+# (dl/) and the compiler cache (ccache/).  Neither is trusted blindly (the
+# tarball's sha256 is checked on every use, ccache hashes every input), and
+# an empty cache costs only time.  JAIL_CACHE moves them; CCACHE_DIR moves
+# the compiler cache alone.
+CACHE=${JAIL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/jail-linux}
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 
 say()  { printf '%s\n' "$*"; }
 step() { printf '==> %s\n' "$*"; }

@@ -98,7 +98,7 @@ cmd)
 	set +o pipefail
 	timeout "$TIMEOUT" qemu-system-x86_64 "${args[@]}" -initrd "$rd" \
 		-display none -serial stdio -monitor none \
-		-append "$cmdline quiet jail.mode=cmd" </dev/null 2>&1 |
+		-append "$cmdline quiet jail.mode=cmd ${GUEST_APPEND:-}" </dev/null 2>&1 |
 		tee "$out" | sed -u '/^JAIL-GUEST-EXIT=/d' | tr -d '\r'
 	set -o pipefail
 	status=$(sed -n 's/^JAIL-GUEST-EXIT=\([0-9]*\).*/\1/p' "$out" | tail -1)
