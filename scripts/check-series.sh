@@ -117,12 +117,14 @@ compile_touched() {
 	run_logged "series-$name-prepare" kmake olddefconfig prepare
 	grep -q '^CONFIG_JAIL=y' "$obj/.config" || die "$name: CONFIG_JAIL=y did not survive olddefconfig"
 	# Force a fresh compile of each touched object (ccache still helps).
+	# OBJS: a subset of them.
+	local objs=${OBJS:-$touched_objs}
 	# shellcheck disable=SC2086
-	(cd "$obj" && rm -f $touched_objs)
+	(cd "$obj" && rm -f $objs)
 	# shellcheck disable=SC2086
-	kmake -k "$@" $touched_objs >"$log" 2>&1 || true
+	kmake -k "$@" $objs >"$log" 2>&1 || true
 	built=() skipped=()
-	for o in $touched_objs; do
+	for o in $objs; do
 		if [ -f "$obj/$o" ]; then built+=("$o"); else skipped+=("$o"); fi
 	done
 }
@@ -133,9 +135,14 @@ if want w1-sparse; then
 	[ -f "$KOBJ/.config" ] || "$S/build-kernel.sh"
 	mkdir -p "$BUILD/kobj-w1"
 	cp "$KOBJ/.config" "$BUILD/kobj-w1/.config"
-	compile_touched w1 W=1 C=2
+	# Only what the test kernel builds: an object its configuration
+	# leaves out (security/keys/compat.o) does not compile on its own.
+	OBJS=$(for o in $touched_objs; do [ -f "$KOBJ/$o" ] && echo "$o"; done)
+	OBJS=$OBJS compile_touched w1 W=1 C=2
 	out=$(python3 "$S/new-warnings.py" build "$TREE" "$LOGS/series-w1.log") && ok=1 || ok=0
-	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$LOGS/series-w1.log" | grep -v 'No rule to make target' | head -5 || true)
+	# A failed compile; sparse's own "error:" reports on upstream lines
+	# (address spaces) fail nothing, on added lines new-warnings.py has them.
+	errs=$(grep -E '\*\*\*' "$LOGS/series-w1.log" | grep -v 'No rule to make target' | head -5 || true)
 	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
 	result "W=1 + sparse: no warning on an added line (${#built[@]} objects; build/logs/series-w1.log)" "$ok" "$out"
 fi
