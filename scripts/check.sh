@@ -74,6 +74,10 @@ fi
 # The guest itself.
 if [ "$grc" -eq 124 ]; then
 	problems+=("the guest did not finish within ${GUEST_TIMEOUT:-600}s")
+	# The process list the guest printed a minute before (guest/init).
+	stalled=$(grep '^JAIL-GUEST-STALLED' "$GLOG" | grep -vE ' (sh|run_kselftest\.s|runner\.sh|timeout|perl|sed|cat|tee|sleep|init)$' |
+		sed 's/^JAIL-GUEST-STALLED //' | head -20 || true)
+	[ -n "$stalled" ] && problems+=("processes in the guest when it stalled, a minute before the timeout (kernel threads and the runner left out):"$'\n'"$stalled")
 elif ! grep -q '^JAIL-GUEST-EXIT=' "$GLOG"; then
 	problems+=("the guest stopped before the selftests finished")
 elif ! grep -q '^JAIL-GUEST-EXIT=0' "$GLOG"; then

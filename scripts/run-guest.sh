@@ -83,9 +83,12 @@ accel)
 check)
 	log=${2:?log file}
 	echo "accelerator: $ACCEL" >"$log.accel"
+	# A minute before the timeout the guest lists its processes.
+	stall=
+	[ "$TIMEOUT" -gt 120 ] && stall="jail.stall=$((TIMEOUT - 60))"
 	timeout "$TIMEOUT" qemu-system-x86_64 "${args[@]}" -initrd "$INITRD" \
 		-display none -serial "file:$log" -monitor none \
-		-append "$cmdline jail.mode=check ${GUEST_APPEND:-}" </dev/null >"$log.qemu" 2>&1
+		-append "$cmdline jail.mode=check $stall ${GUEST_APPEND:-}" </dev/null >"$log.qemu" 2>&1
 	rc=$?
 	[ "$rc" -eq 124 ] && { echo "guest timed out after ${TIMEOUT}s" >>"$log"; exit 124; }
 	exit "$rc"
