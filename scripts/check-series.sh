@@ -16,15 +16,21 @@
 #   debian      the touched objects compile without a warning under Debian's
 #               own 6.12 configuration (linux-config-6.12) with CONFIG_JAIL=y
 #   allmodconfig  the same under allmodconfig (IPv6, compat, modules, ...)
+#   arm64       the touched objects cross-compile for arm64 without a warning
+#               under Debian's arm64 configuration (crossbuild-essential-arm64)
+#   rewrites    no more than 20 lines that one patch adds are removed or
+#               changed by a later patch (scripts/count-rewrites.py)
+#   archive     for every linux-source-6.12 version the apt archive serves,
+#               whether the series applies with no fuzz (patch -p1 -F0)
 #
 #   CHECKS="apply checkpatch"   run only these
 . "$(dirname "$0")/lib.sh"
 
 S=$TOP/scripts
-DEPS_EXTRA="sparse linux-config-6.12 ${DEPS_EXTRA:-}" "$S/deps.sh"
+DEPS_EXTRA="sparse linux-config-6.12 crossbuild-essential-arm64 ${DEPS_EXTRA:-}" "$S/deps.sh"
 "$S/make-tree.sh"
 
-CHECKS=${CHECKS:-apply checkpatch kernel-doc prefixes w1-sparse debian allmodconfig}
+CHECKS=${CHECKS:-apply rewrites checkpatch kernel-doc prefixes w1-sparse debian allmodconfig arm64 archive}
 failed=()
 result() { # NAME OK? DETAIL...
 	local name=$1 ok=$2
@@ -76,6 +82,15 @@ if want apply; then
 	result "apply (git am, quilt push -a: $(wc -w <<<"$series_list") patches)" "$ok" "${detail[@]}"
 fi
 
+# ---- rewrites -----------------------------------------------------------
+if want rewrites; then
+	step "lines one patch adds and a later one removes or changes"
+	(cd "$TREE" && python3 "$S/count-rewrites.py" upstream HEAD) >"$LOGS/rewrites.log" 2>&1 || true
+	n=$(sed -n 's/^rewritten lines: //p' "$LOGS/rewrites.log")
+	result "rewrites: $n line(s) added by one patch and changed by a later one (at most 20)" \
+		"$([ -n "$n" ] && [ "$n" -le 20 ] && echo 1)" "$(grep -v '^rewritten lines' "$LOGS/rewrites.log" | head -20)"
+fi
+
 # ---- checkpatch -------------------------------------------------------
 if want checkpatch; then
 	step "checkpatch --strict on every patch"
@@ -110,8 +125,8 @@ fi
 compile_touched() {
 	local name=$1 obj=$BUILD/kobj-$1 log=$LOGS/series-$1.log
 	shift
-	local cc=gcc
-	command -v ccache >/dev/null && cc="ccache gcc"
+	local cc=${CROSS_COMPILE:-}gcc
+	command -v ccache >/dev/null && cc="ccache $cc"
 	export CCACHE_BASEDIR=$TOP
 	kmake() { make -C "$TREE" O="$obj" CC="$cc" LOCALVERSION= -j"$(nproc)" "$@"; }
 	run_logged "series-$name-prepare" kmake olddefconfig prepare
@@ -181,6 +196,72 @@ if want allmodconfig; then
 	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$LOGS/series-allmod.log" | grep -v 'No rule to make target' | head -5 || true)
 	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
 	result "allmodconfig: warning-free (${#built[@]} objects; not built there: ${skipped[*]:-none})" "$ok" "$out"
+fi
+
+# ---- arm64 -----------------------------------------------------------------
+if want arm64; then
+	step "the touched objects for arm64 under Debian's arm64 configuration"
+	command -v aarch64-linux-gnu-gcc >/dev/null ||
+		die "no aarch64-linux-gnu-gcc: apt-get install crossbuild-essential-arm64"
+	cfg=/usr/src/linux-config-6.12/config.arm64_none_arm64.xz
+	[ -f "$cfg" ] || die "no $cfg: apt-get install linux-config-6.12"
+	mkdir -p "$BUILD/kobj-arm64"
+	{
+		xz -dc "$cfg"
+		echo 'CONFIG_SYSTEM_TRUSTED_KEYS=""'
+		echo 'CONFIG_SYSTEM_REVOCATION_KEYS=""'
+		echo 'CONFIG_MODULE_SIG_KEY="certs/signing_key.pem"'
+		echo 'CONFIG_JAIL=y'
+	} >"$BUILD/kobj-arm64/.config"
+	ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- compile_touched arm64
+	out=$(python3 "$S/new-warnings.py" build "$TREE" "$LOGS/series-arm64.log" --all) && ok=1 || ok=0
+	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$LOGS/series-arm64.log" | grep -v 'No rule to make target' | head -5 || true)
+	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
+	result "arm64, Debian config: warning-free (${#built[@]} objects; not built there: ${skipped[*]:-none})" "$ok" "$out"
+fi
+
+# ---- every archive version ---------------------------------------------------
+# Debian's archive serves several 6.12 versions and drops old ones: report,
+# for each it serves today, whether the series applies with no fuzz.  Only
+# the pinned one is tested further.  A version that does not apply is a
+# warning for the next pin move, not a failure of the series.
+if want archive; then
+	step "the series on every linux-source-6.12 version of the archive (about a minute each)"
+	. "$TOP/pin"
+	lines=()
+	for v in $(apt-cache madison "$KERNEL_PACKAGE" 2>/dev/null | awk '{print $3}' | sort -uV); do
+		tb=$CACHE/dl/$KERNEL_PACKAGE-$v.tar.xz
+		if [ ! -f "$tb" ]; then
+			tmp=$(mktemp -d "$CACHE/dl/fetch.XXXXXX")
+			if (cd "$tmp" && apt-get download "$KERNEL_PACKAGE=$v") >"$LOGS/archive-fetch.log" 2>&1 &&
+				dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -xO "./usr/src/$KERNEL_PACKAGE.tar.xz" >"$tmp/src.tar.xz"; then
+				mv "$tmp/src.tar.xz" "$tb"
+			fi
+			rm -rf "$tmp"
+		fi
+		if [ ! -f "$tb" ]; then
+			lines+=("$v: could not be fetched")
+			continue
+		fi
+		at=$BUILD/archive-tree
+		rm -rf "$at" && mkdir -p "$at"
+		tar -xf "$tb" --strip-components=1 -C "$at"
+		res="applies with no fuzz"
+		for f in $series_list; do
+			if ! patch -d "$at" -p1 -F0 -s --no-backup-if-mismatch <"$f" >"$LOGS/archive-patch.log" 2>&1; then
+				res="does not apply: $(basename "$f"): $(head -c 200 "$LOGS/archive-patch.log" | tr '\n' ' ')"
+				break
+			fi
+		done
+		rm -rf "$at"
+		pinned=
+		[ "$v" = "$KERNEL_VERSION" ] && pinned=" (the pin)"
+		lines+=("$v$pinned: $res")
+	done
+	printf '      %s\n' "${lines[@]}"
+	pin_ok=0
+	for l in "${lines[@]}"; do [[ "$l" == *"(the pin): applies with no fuzz" ]] && pin_ok=1; done
+	result "archive: ${#lines[@]} linux-source-6.12 version(s) served; the pin applies with no fuzz" "$pin_ok"
 fi
 
 if [ ${#failed[@]} -eq 0 ]; then
