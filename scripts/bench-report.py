@@ -3,8 +3,9 @@
 
     bench-report.py --accel tcg --runs 15 --density 10000 build/bench
 
-Reads main.txt, hot.txt, hot-n.txt, hot-y.txt and density.txt (lines "SAMPLE metric
-variant run value" and "INFO key value"), writes report.md and
+Reads main.txt, hot.txt, hot-n.txt, hot-y.txt, stack-n.txt, stack-y.txt and
+density.txt (lines "SAMPLE metric variant run value" and "INFO key
+value"), writes report.md and
 results.json next to them and prints the table.  Every figure is a median
 over the runs; ratios come from per-run pairs measured side by side.
 """
@@ -97,6 +98,8 @@ def main():
     hot_s, hot_i = parse(os.path.join(args.dir, "hot.txt"))
     hotn_s, hotn_i = parse(os.path.join(args.dir, "hot-n.txt"))
     hoty_s, hoty_i = parse(os.path.join(args.dir, "hot-y.txt"))
+    stackn_s, stackn_i = parse(os.path.join(args.dir, "stack-n.txt"))
+    stacky_s, stacky_i = parse(os.path.join(args.dir, "stack-y.txt"))
     dens_s, dens_i = parse(os.path.join(args.dir, "density.txt"))
 
     rows = []  # metric, figure, baseline, ratio, target, met, json
@@ -197,6 +200,18 @@ def main():
             {"y_boot1": a.json(), "y_boot2": c.json(), "n_boot": n.json(),
              "overhead": over, "noise_between_y_boots": noise})
 
+    # The same with AppArmor stacked (no policy: unconfined), on both
+    # kernels: what the jail module adds on a host that runs another
+    # security module too.
+    for op in ops:
+        y = Stat(series(stacky_s, "hot_nojail", f"{op}:host").values())
+        n = Stat(series(stackn_s, "hot_nojail", f"{op}:host").values())
+        over = y.median / n.median - 1
+        row(f"hot path {op}: unjailed, AppArmor stacked, CONFIG_JAIL=y vs =n",
+            spread(y, hot_fmt), spread(n, hot_fmt), f"{over * 100:+.1f}%",
+            "<= +1%", over <= 0.01,
+            {"y_boot": y.json(), "n_boot": n.json(), "overhead": over})
+
     ph = series(main_s, "ps", "ps:host")
     pj = series(main_s, "ps", "ps:jail")
     pr = Stat(paired(pj, ph, lambda a, b: a / b))
@@ -221,6 +236,7 @@ def main():
     fj = Stat(paired(first_j, first_f, lambda a, b: a - b))
 
     info = {"main": main_i, "hot": hot_i, "hot-n": hotn_i, "hot-y": hoty_i,
+            "stack-n": stackn_i, "stack-y": stacky_i,
             "density": dens_i}
     result = {"accelerator": args.accel, "runs": args.runs,
               "hot_path_unit": args.hot_unit,

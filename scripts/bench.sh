@@ -9,6 +9,8 @@
 #                            then jailed against unjailed
 #   hot-n    JAIL=n          hot paths of an unjailed task
 #   hot-y    JAIL=y          the same again: the noise between two boots
+#   stack-n  JAIL=n + AppArmor   hot paths of an unjailed task, with a
+#   stack-y  JAIL=y + AppArmor   second security module stacked
 #   density  JAIL=y, 1 GiB   10,000 concurrent jails, each used
 #
 # Under TCG the hot-path boots run with one CPU and qemu -icount shift=0:
@@ -37,6 +39,8 @@ mkdir -p "$out"
 JAIL=y "$TOP/scripts/build-kernel.sh"
 "$TOP/scripts/build-initramfs.sh"
 JAIL=n "$TOP/scripts/build-kernel.sh"
+STACK=1 JAIL=y "$TOP/scripts/build-kernel.sh"
+STACK=1 JAIL=n "$TOP/scripts/build-kernel.sh"
 
 step "building bench/jailbench.c (static)"
 run_logged jailbench gcc -O2 -Wall -Werror -static -I"$TREE/tools/jail" \
@@ -79,6 +83,8 @@ fi
 boot hot "$BZIMAGE" 1024 hot "$RUNS"
 boot hot-n "$BZIMAGE-nojail" 1024 unjailed "$RUNS"
 boot hot-y "$BZIMAGE" 1024 unjailed "$RUNS"
+boot stack-n "$BZIMAGE-stack-nojail" 1024 unjailed "$RUNS"
+boot stack-y "$BZIMAGE-stack" 1024 unjailed "$RUNS"
 BOOT_SMP=2 BOOT_QEMU_ARGS=
 boot density "$BZIMAGE" 1024 density "$DENSITY"
 

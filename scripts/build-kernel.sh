@@ -5,6 +5,8 @@
 #
 #   JAIL=n      build with CONFIG_JAIL=n (for the =n build check)
 #   DEBUG=1     add config/debug.config (KASAN, lockdep, kmemleak, ...)
+#   STACK=1     add config/stack.config (AppArmor stacked beside the jail
+#               module; make bench)
 . "$(dirname "$0")/lib.sh"
 
 [ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run make tree first"
@@ -14,6 +16,8 @@ variant=test
 [ "${JAIL:-y}" = n ] && variant=nojail
 [ -n "${DEBUG:-}" ] && variant=debug
 [ -n "${DEBUG:-}" ] && [ "${JAIL:-y}" = n ] && variant=debug-nojail
+[ -n "${STACK:-}" ] && variant=stack
+[ -n "${STACK:-}" ] && [ "${JAIL:-y}" = n ] && variant=stack-nojail
 # KVARIANT_PREFIX: a separate family of object trees (check-prefixes).
 variant=${KVARIANT_PREFIX:-}$variant
 obj=$BUILD/kobj-$variant
@@ -22,6 +26,7 @@ mkdir -p "$obj"
 frags=("$TOP"/config/guest.config)
 [ -f "$TREE/tools/testing/selftests/jail/config" ] && frags+=("$TREE/tools/testing/selftests/jail/config")
 [ -n "${DEBUG:-}" ] && frags+=("$TOP/config/debug.config")
+[ -n "${STACK:-}" ] && frags+=("$TOP/config/stack.config")
 if [ "${JAIL:-y}" = n ]; then
 	echo 'CONFIG_JAIL=n' >"$obj/nojail.config"
 	frags+=("$obj/nojail.config")
@@ -48,6 +53,8 @@ if [ "$(cat "$obj/.config-inputs" 2>/dev/null)" != "$sig" ] || [ ! -f "$obj/.con
 		grep -qxF "$line" "$obj/.config" || echo "$line"
 	done)
 	[ "${JAIL:-y}" = n ] && missing=$(echo "$missing" | grep -v '^CONFIG_JAIL' || true)
+	# CONFIG_LSM keeps the name of a module that is not built.
+	[ "${JAIL:-y}" = n ] && [ -n "${STACK:-}" ] && missing=$(echo "$missing" | grep -v '^CONFIG_LSM=' || true)
 	if [ -n "$missing" ]; then
 		printf 'error: config options requested but not set after olddefconfig (missing dependency?):\n%s\n' "$missing" >&2
 		exit 1

@@ -28,9 +28,12 @@ for c in $(git -C "$BUILD/linux" rev-list --reverse "$range"); do
 		continue
 	fi
 	git -C "$wt" checkout -q --detach "$c"
-	for j in y n; do
+	# Preparatory patches come before CONFIG_JAIL exists: one build.
+	configs="y n"
+	[ -f "$wt/kernel/Kconfig.jail" ] || configs=n
+	for j in $configs; do
 		if JAIL=$j "$TOP/scripts/build-kernel.sh" >"$LOGS/prefix.log" 2>&1; then
-			echo "ok   CONFIG_JAIL=$j  $subj"
+			echo "ok   CONFIG_JAIL=$j  $subj$([ "$configs" = n ] && echo ' (before CONFIG_JAIL exists)')"
 		else
 			echo "FAIL CONFIG_JAIL=$j  $subj (build/logs/kernel-*.log)"
 			show_failure "$LOGS/prefix.log" | sed 's/^/    /'
