@@ -33,11 +33,13 @@ kernel: tree
 initramfs: kernel
 	@$(S)/build-initramfs.sh
 
+# $(value CMD): the command as typed, so that the guest's shell, not make,
+# expands its $VAR, $(...) and $?.
 run: initramfs
-ifeq ($(strip $(CMD)),)
+ifeq ($(strip $(value CMD)),)
 	@$(S)/run-guest.sh shell
 else
-	@$(S)/run-guest.sh cmd '$(subst ','\'',$(CMD))'
+	@$(S)/run-guest.sh cmd '$(subst ','\'',$(value CMD))'
 endif
 
 check:

@@ -22,9 +22,9 @@ range=${1:-upstream..HEAD}
 fail=0
 for c in $(git -C "$BUILD/linux" rev-list --reverse "$range"); do
 	subj=$(git -C "$BUILD/linux" log -1 --format=%s "$c")
-	# Patches that change only selftests, documentation or MAINTAINERS build
-	# nothing new.
-	if ! git -C "$BUILD/linux" diff --name-only "$c~" "$c" | grep -qvE '^(tools/testing/|Documentation/|MAINTAINERS$)'; then
+	# Patches that change only user space (tools/: the jail tools and the
+	# selftests), documentation or MAINTAINERS build no new kernel.
+	if ! git -C "$BUILD/linux" diff --name-only "$c~" "$c" | grep -qvE '^(tools/|Documentation/|MAINTAINERS$)'; then
 		continue
 	fi
 	git -C "$wt" checkout -q --detach "$c"

@@ -26,7 +26,7 @@ if [ -n "${DEBUG:-}" ]; then
 	# KASAN and lockdep make the emulated guest a few times slower.
 	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
 fi
-step "booting the guest and running the selftests (log: ${GLOG#"$TOP"/})"
+step "booting the guest and running the selftests (about a minute under TCG, ${DEBUG:+about 15 minutes on the debug kernel, }log: ${GLOG#"$TOP"/})"
 set +e
 "$S/run-guest.sh" check "$GLOG"
 grc=$?
@@ -121,6 +121,18 @@ for f in $files; do
 	fi
 	printf '%s\n' "$out" >>"$LOGS/checkpatch.log"
 done
+
+# make run hands CMD to the guest's shell as typed: make must not expand
+# $VAR, $(...) or $? in it.
+step "make run CMD=... with \$VAR, \$(...) and \$? (one more boot, about 15 s)"
+want='v=1 r=1 s=x'
+got=$(make -s -C "$TOP" run CMD='a=1; false; echo "v=$a r=$? s=$(echo x)"' </dev/null 2>&1 |
+	tr -d '\r' | grep -m1 '^v=' || true)
+if [ "$got" = "$want" ]; then
+	passed=$((passed + 1))
+else
+	problems+=("make run CMD='a=1; false; echo \"v=\$a r=\$? s=\$(echo x)\"' printed '$got', not '$want'")
+fi
 
 # kernel-doc, a Sphinx-free rst check and a compile of the example
 # programs of the files the series adds: one result.  (tools/testing holds

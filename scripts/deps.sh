@@ -18,7 +18,7 @@ line="apt-get install -y --no-install-recommends ${missing[*]}"
 if [ "$(id -u)" != 0 ]; then
 	die "missing Debian packages; run as root: apt-get update && $line"
 fi
-step "installing ${missing[*]}"
+step "installing ${missing[*]} (a few minutes on a new machine)"
 export DEBIAN_FRONTEND=noninteractive
 run_logged apt-update apt-get update
 run_logged apt-install $line

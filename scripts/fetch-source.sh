@@ -38,6 +38,7 @@ Debian drops old versions: move the pin in ./pin to an available version (and re
 series on it with make check), or point KERNEL_TARBALL at a 6.12 tarball."
 fi
 
+step "downloading $KERNEL_PACKAGE $KERNEL_VERSION (about 150 MB, a minute or two)" >&2
 work=$(mktemp -d "$dl/fetch.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && apt-get download "$KERNEL_PACKAGE=$KERNEL_VERSION") >"$LOGS/fetch.log" 2>&1 ||

@@ -24,7 +24,7 @@ create_tree() {
 	local tarball=$1 id=$2 tmp=$BUILD/linux.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	step "unpacking $(basename "$tarball")"
+	step "unpacking $(basename "$tarball") (about a minute)"
 	run_logged unpack tar -xf "$tarball" --strip-components=1 -C "$tmp"
 	[ -f "$tmp/Makefile" ] && grep -q '^PATCHLEVEL = 12$' "$tmp/Makefile" ||
 		die "$(basename "$tarball") is not a Linux 6.12 source tarball"
