@@ -27,7 +27,7 @@
 . "$(dirname "$0")/lib.sh"
 
 S=$TOP/scripts
-DEPS_EXTRA="sparse linux-config-6.12 crossbuild-essential-arm64 ${DEPS_EXTRA:-}" "$S/deps.sh"
+DEPS_EXTRA="sparse linux-config-6.12 crossbuild-essential-arm64 curl ${DEPS_EXTRA:-}" "$S/deps.sh"
 "$S/make-tree.sh"
 
 CHECKS=${CHECKS:-apply rewrites checkpatch kernel-doc prefixes w1-sparse debian allmodconfig arm64 archive}
@@ -203,8 +203,22 @@ if want arm64; then
 	step "the touched objects for arm64 under Debian's arm64 configuration"
 	command -v aarch64-linux-gnu-gcc >/dev/null ||
 		die "no aarch64-linux-gnu-gcc: apt-get install crossbuild-essential-arm64"
-	cfg=/usr/src/linux-config-6.12/config.arm64_none_arm64.xz
-	[ -f "$cfg" ] || die "no $cfg: apt-get install linux-config-6.12"
+	# Debian's arm64 configuration is in the arm64 build of linux-config-6.12,
+	# which an amd64 machine does not install: fetch that .deb from the same
+	# pool as the amd64 one apt knows, and keep the config in the cache.
+	cfg=$CACHE/dl/config.arm64_none_arm64-$(dpkg-query -W -f '${Version}' linux-config-6.12 2>/dev/null).xz
+	if [ ! -f "$cfg" ]; then
+		url=$(apt-get download --print-uris linux-config-6.12 2>/dev/null | awk -F"'" 'NR==1 {print $2}')
+		[ -n "$url" ] || die "apt knows no linux-config-6.12 to find the arm64 configuration next to"
+		tmp=$(mktemp -d)
+		curl -fsSL -o "$tmp/config.deb" "${url%_amd64.deb}_arm64.deb" ||
+			die "could not download ${url%_amd64.deb}_arm64.deb"
+		dpkg-deb --fsys-tarfile "$tmp/config.deb" |
+			tar -xO ./usr/src/linux-config-6.12/config.arm64_none_arm64.xz >"$tmp/config.xz" ||
+			die "no config.arm64_none_arm64.xz in ${url%_amd64.deb}_arm64.deb"
+		mv "$tmp/config.xz" "$cfg"
+		rm -rf "$tmp"
+	fi
 	mkdir -p "$BUILD/kobj-arm64"
 	{
 		xz -dc "$cfg"
