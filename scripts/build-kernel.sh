@@ -62,7 +62,7 @@ if [ "$(cat "$obj/.config-inputs" 2>/dev/null)" != "$sig" ] || [ ! -f "$obj/.con
 	echo "$sig" >"$obj/.config-inputs"
 fi
 
-step "building the kernel ($variant${DEBUG:+, debug}${JAIL:+, CONFIG_JAIL=$JAIL}; log: build/logs/kernel-$variant.log)"
+step "building the kernel ($variant${DEBUG:+, debug}${JAIL:+, CONFIG_JAIL=$JAIL}; cold about 10 minutes on 2 cores${DEBUG:+, 12 for the debug kernel}, with a warm ccache 1 to 3; log: build/logs/kernel-$variant.log)"
 run_logged kernel-$variant kmake bzImage
 if [ "$variant" = test ]; then
 	cp "$obj/arch/x86/boot/bzImage" "$BZIMAGE"
