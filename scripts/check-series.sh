@@ -164,25 +164,39 @@ if want w1-sparse; then
 	result "W=1 + sparse: no warning on an added line (${#built[@]} objects; build/logs/series-w1.log)" "$ok" "$out"
 fi
 
+# debian_config CONFIG.xz NAME: build/kobj-NAME/.config from one of Debian's
+# kernel configurations, with CONFIG_JAIL=y and without Debian's signing
+# keys (which a build outside its packaging does not have; irrelevant for
+# compiling objects).
+debian_config() {
+	mkdir -p "$BUILD/kobj-$2"
+	{
+		xz -dc "$1"
+		echo 'CONFIG_SYSTEM_TRUSTED_KEYS=""'
+		echo 'CONFIG_SYSTEM_REVOCATION_KEYS=""'
+		echo 'CONFIG_MODULE_SIG_KEY="certs/signing_key.pem"'
+		echo 'CONFIG_JAIL=y'
+	} >"$BUILD/kobj-$2/.config"
+}
+
+# build_verdict NAME: ok=1 if compile_touched NAME gave no warning at all and
+# no error; out holds what failed.
+build_verdict() {
+	local log=$LOGS/series-$1.log errs
+	out=$(python3 "$S/new-warnings.py" build "$TREE" "$log" --all) && ok=1 || ok=0
+	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$log" | grep -v 'No rule to make target' | head -5 || true)
+	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
+	return 0
+}
+
 # ---- Debian's configuration ------------------------------------------------
 if want debian; then
 	step "the touched objects under Debian's 6.12 configuration"
 	cfg=$(ls /usr/src/linux-config-6.12/config.amd64_none_amd64.xz 2>/dev/null | head -1)
 	[ -n "$cfg" ] || die "no /usr/src/linux-config-6.12/config.amd64_none_amd64.xz: apt-get install linux-config-6.12"
-	mkdir -p "$BUILD/kobj-debian"
-	{
-		xz -dc "$cfg"
-		# Debian signs with its own keys, which a build outside its
-		# packaging does not have; irrelevant for compiling objects.
-		echo 'CONFIG_SYSTEM_TRUSTED_KEYS=""'
-		echo 'CONFIG_SYSTEM_REVOCATION_KEYS=""'
-		echo 'CONFIG_MODULE_SIG_KEY="certs/signing_key.pem"'
-		echo 'CONFIG_JAIL=y'
-	} >"$BUILD/kobj-debian/.config"
+	debian_config "$cfg" debian
 	compile_touched debian
-	out=$(python3 "$S/new-warnings.py" build "$TREE" "$LOGS/series-debian.log" --all) && ok=1 || ok=0
-	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$LOGS/series-debian.log" | grep -v 'No rule to make target' | head -5 || true)
-	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
+	build_verdict debian
 	result "Debian config: warning-free (${#built[@]} objects; not built there: ${skipped[*]:-none})" "$ok" "$out"
 fi
 
@@ -192,9 +206,7 @@ if want allmodconfig; then
 	mkdir -p "$BUILD/kobj-allmod"
 	run_logged series-allmod-config make -C "$TREE" O="$BUILD/kobj-allmod" allmodconfig
 	compile_touched allmod
-	out=$(python3 "$S/new-warnings.py" build "$TREE" "$LOGS/series-allmod.log" --all) && ok=1 || ok=0
-	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$LOGS/series-allmod.log" | grep -v 'No rule to make target' | head -5 || true)
-	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
+	build_verdict allmod
 	result "allmodconfig: warning-free (${#built[@]} objects; not built there: ${skipped[*]:-none})" "$ok" "$out"
 fi
 
@@ -219,18 +231,9 @@ if want arm64; then
 		mv "$tmp/config.xz" "$cfg"
 		rm -rf "$tmp"
 	fi
-	mkdir -p "$BUILD/kobj-arm64"
-	{
-		xz -dc "$cfg"
-		echo 'CONFIG_SYSTEM_TRUSTED_KEYS=""'
-		echo 'CONFIG_SYSTEM_REVOCATION_KEYS=""'
-		echo 'CONFIG_MODULE_SIG_KEY="certs/signing_key.pem"'
-		echo 'CONFIG_JAIL=y'
-	} >"$BUILD/kobj-arm64/.config"
+	debian_config "$cfg" arm64
 	ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- compile_touched arm64
-	out=$(python3 "$S/new-warnings.py" build "$TREE" "$LOGS/series-arm64.log" --all) && ok=1 || ok=0
-	errs=$(grep -E '^[^ ]+:[0-9]+:[0-9]+: error:|\*\*\*' "$LOGS/series-arm64.log" | grep -v 'No rule to make target' | head -5 || true)
-	[ -n "$errs" ] && ok=0 out+=$'\n'"$errs"
+	build_verdict arm64
 	result "arm64, Debian config: warning-free (${#built[@]} objects; not built there: ${skipped[*]:-none})" "$ok" "$out"
 fi
 
