@@ -61,7 +61,10 @@ boot() {
 	local name=$1 kernel=$2 mem=$3
 	shift 3
 	step "boot $name: jailbench $* (${mem} MiB, ${BOOT_SMP:-2} CPU(s) ${BOOT_QEMU_ARGS:-}; output: build/bench/$name.txt)"
+	# kunit.enable=0: the jail KUnit suite makes jails at boot, which
+	# would switch the hooks on for the "before any jail exists" figures.
 	if ! GUEST_KERNEL=$kernel GUEST_MEM=$mem GUEST_INITRD=$out/initramfs.cpio.gz \
+		GUEST_APPEND="kunit.enable=0 ${GUEST_APPEND:-}" \
 		GUEST_SMP=${BOOT_SMP:-2} GUEST_QEMU_ARGS=${BOOT_QEMU_ARGS:-} \
 		GUEST_TIMEOUT=3600 "$TOP/scripts/run-guest.sh" cmd "/usr/bin/jailbench $*" \
 		>"$out/$name.txt" 2>&1 </dev/null; then
