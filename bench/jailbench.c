@@ -9,6 +9,8 @@
  *   jailbench unjailed RUNS  hot paths of an unjailed task only (for the
  *                            kernel built with CONFIG_JAIL=n)
  *   jailbench density N      N concurrent jails with one task each
+ *   jailbench noisy RUNS     host operations on an idle host, then while
+ *                            one jail does its worst
  *
  * Under TCG the hot paths run in a guest whose clock counts instructions
  * (qemu -icount shift=0): their figures are then instruction counts.
@@ -37,8 +39,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -793,12 +801,203 @@ static void bench_density(int n)
 	free(pids);
 }
 
+/* ---- noisy neighbour -------------------------------------------------- */
+
+/* The neighbour's processes: what an administrator's "ulimit -u" allows. */
+#define NOISY_NPROC 256
+
+/* fork + exit + wait of an unjailed task, per life, over @n lives. */
+static double host_forks(int n)
+{
+	double t0 = now_ns();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("host fork: %s", strerror(errno));
+		if (pid == 0)
+			_exit(0);
+		if (waitpid(pid, NULL, 0) != pid)
+			die("host waitpid: %s", strerror(errno));
+	}
+	return (now_ns() - t0) / n;
+}
+
+/* A unix socket round trip between two unjailed tasks, over @n trips. */
+static double host_round_trips(int n)
+{
+	int sv[2], i;
+	double t0;
+	pid_t pid;
+	char c = 0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(sv[0]);
+		while (read(sv[1], &c, 1) == 1 && write(sv[1], &c, 1) == 1)
+			;
+		_exit(0);
+	}
+	close(sv[1]);
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		if (write(sv[0], &c, 1) != 1 || read(sv[0], &c, 1) != 1)
+			die("round trip: %s", strerror(errno));
+	t0 = (now_ns() - t0) / n;
+	close(sv[0]);
+	waitpid(pid, NULL, 0);
+	return t0;
+}
+
+/*
+ * Inside the neighbour jail: try what the jail rules refuse (real-time
+ * scheduling, negative nice, locked memory), use up every per-user limit
+ * and pty the jail may have.  Prints what it got when @report.
+ */
+static void do_worst(bool report)
+{
+	struct sched_param fifo = { .sched_priority = 1 };
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_SIGNAL,
+		.sigev_signo = SIGUSR1,
+	};
+	int ptys = 0, watches = 0, timers = 0, inotify = 0, ep, p[2];
+	bool fifo_ok, nice_ok, mlock_ok;
+	timer_t timer;
+
+	fifo_ok = !sched_setscheduler(0, SCHED_FIFO, &fifo);
+	nice_ok = !setpriority(PRIO_PROCESS, 0, -20);
+	mlock_ok = !mlockall(MCL_CURRENT | MCL_FUTURE);
+	while (ptys < 256 && open("/dev/ptmx", O_RDWR | O_NOCTTY) >= 0)
+		ptys++;
+	while (inotify < 1024 && inotify_init1(IN_CLOEXEC) >= 0)
+		inotify++;
+	while (timers < 100000 && !timer_create(CLOCK_MONOTONIC, &sev, &timer))
+		timers++;
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	while (ep >= 0 && !pipe2(p, O_CLOEXEC) &&
+	       !epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev))
+		watches++;
+	if (report) {
+		info("noisy_sched_fifo", "%s", fifo_ok ? "granted" : "refused");
+		info("noisy_nice_minus_20", "%s", nice_ok ? "granted" : "refused");
+		info("noisy_mlockall", "%s", mlock_ok ? "granted" : "refused");
+		info("noisy_ptys", "%d", ptys);
+		info("noisy_inotify_instances", "%d", inotify);
+		info("noisy_timers", "%d", timers);
+		info("noisy_epoll_watches", "%d", watches);
+	}
+}
+
+/*
+ * A jail, started as the tools start one (a session of its own), that does
+ * its worst, then forks up to its process limit.  Returns once all of its
+ * processes exist; the jail's session id is the returned pid.  They hold
+ * what they got and sleep: CPU time is not a jail rule but the
+ * scheduler's (autogroups, cgroups' cpu.max), and under single-threaded
+ * TCG a busy second vCPU would halve the first one's wall clock whatever
+ * the guest's scheduler does.
+ */
+static pid_t start_neighbour(bool report)
+{
+	struct rlimit nproc = { NOISY_NPROC, NOISY_NPROC };
+	int ready[2], n = 0;
+	pid_t pid;
+	char c;
+
+	if (pipe(ready))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(ready[0]);
+		if (setsid() < 0 || setrlimit(RLIMIT_NPROC, &nproc) ||
+		    jail(ROOT, CEILING, jail_ip) <= 0)
+			_exit(1);
+		do_worst(report);
+		for (;;) {
+			pid_t child = fork();
+
+			if (child < 0)
+				break;
+			if (child == 0)
+				for (;;)
+					pause();
+			n++;
+		}
+		if (report)
+			info("noisy_processes", "%d (fork then: %s)", n + 1,
+			     strerror(errno));
+		c = 'R';
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1 || c != 'R')
+		die("the noisy neighbour did not start");
+	close(ready[0]);
+	return pid;
+}
+
+/* Kill the neighbour's session and reap it all (we are its subreaper). */
+static void stop_neighbour(pid_t sid)
+{
+	kill(-sid, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+}
+
+/*
+ * Host operations on an idle host and while one jail does its worst,
+ * interleaved run by run.  A host operation must not fail while the
+ * neighbour holds everything it could get.
+ */
+static void bench_noisy(int runs)
+{
+	const int forks = 100, trips = 2000;
+	int run;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
+		die("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
+	/* ptys: the host's devpts instance, as a careless host shares it. */
+	mkdir(ROOT "/dev", 0755);
+	mkdir(ROOT "/dev/pts", 0755);
+	if (mount("/dev/pts", ROOT "/dev/pts", NULL, MS_BIND, NULL))
+		info("noisy_devpts", "not shared: %s", strerror(errno));
+	unlink(ROOT "/dev/ptmx");
+	if (mknod(ROOT "/dev/ptmx", S_IFCHR | 0666, makedev(5, 2)))
+		info("noisy_ptmx", "none: %s", strerror(errno));
+	info("noisy_forks_per_sample", "%d", forks);
+	info("noisy_round_trips_per_sample", "%d", trips);
+	for (run = 0; run < runs; run++) {
+		pid_t sid;
+
+		sample("noisy_fork", "idle", run, host_forks(forks));
+		sample("noisy_unix", "idle", run, host_round_trips(trips));
+		sid = start_neighbour(run == 0);
+		sample("noisy_fork", "noisy", run, host_forks(forks));
+		sample("noisy_unix", "noisy", run, host_round_trips(trips));
+		stop_neighbour(sid);
+	}
+	umount2(ROOT "/dev/pts", MNT_DETACH);
+}
+
 int main(int argc, char **argv)
 {
 	int arg = argc > 2 ? atoi(argv[2]) : 0;
 
 	if (argc != 3 || arg <= 0)
-		die("usage: jailbench main|hot|unjailed RUNS | density N");
+		die("usage: jailbench main|hot|unjailed|noisy RUNS | density N");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup_root();
 	signal(SIGPIPE, SIG_IGN);
@@ -817,6 +1016,8 @@ int main(int argc, char **argv)
 		bench_churn(arg);
 	} else if (!strcmp(argv[1], "density")) {
 		bench_density(arg);
+	} else if (!strcmp(argv[1], "noisy")) {
+		bench_noisy(arg);
 	} else {
 		die("unknown mode %s", argv[1]);
 	}

@@ -4,7 +4,7 @@
     bench-report.py --accel tcg --runs 15 --density 10000 build/bench
 
 Reads main.txt, hot.txt, hot-n.txt, hot-y.txt, stack-n.txt, stack-y.txt and
-density.txt (lines "SAMPLE metric variant run value" and "INFO key
+density.txt, noisy.txt (lines "SAMPLE metric variant run value" and "INFO key
 value"), writes report.md and
 results.json next to them and prints the table.  Every figure is a median
 over the runs; ratios come from per-run pairs measured side by side.
@@ -84,6 +84,50 @@ def spread(stat, fmt):
     return f"{fmt(stat.median)} ({fmt(stat.lo)}–{fmt(stat.hi)})"
 
 
+def noisy_rows(noisy_s, row):
+    """The noisy-neighbour rows: the same host operation, idle and while
+    one jail does its worst, paired run by run."""
+    us_fmt = lambda v: f"{v / 1e3:.1f} us"
+    for op, what in (("noisy_fork", "fork + exit + wait"),
+                     ("noisy_unix", "unix socket round trip")):
+        idle = series(noisy_s, op, "idle")
+        noisy = series(noisy_s, op, "noisy")
+        r = Stat(paired(noisy, idle, lambda a, b: a / b))
+        row(f"noisy neighbour: host {what} while a jail does its worst",
+            spread(Stat(noisy.values()), us_fmt),
+            spread(Stat(idle.values()), us_fmt),
+            f"{r.median:.2f}x", "<= 1.5x", r.median <= 1.5,
+            {"ratio": r.json()})
+
+
+def noisy_only(args):
+    """make bench BOOTS=noisy: the noisy-neighbour rows alone."""
+    noisy_s, noisy_i = parse(os.path.join(args.dir, "noisy.txt"))
+    rows = []
+
+    def row(metric, figure, baseline, ratio, target, met, data):
+        rows.append({"metric": metric, "figure": figure,
+                     "baseline": baseline, "ratio": ratio,
+                     "target": target, "met": met, "data": data})
+
+    noisy_rows(noisy_s, row)
+    with open(os.path.join(args.dir, "results.json"), "w") as f:
+        json.dump({"accelerator": args.accel, "runs": args.runs,
+                   "info": {"noisy": noisy_i}, "rows": rows}, f, indent=1,
+                  ensure_ascii=False)
+    lines = ["| metric | figure | baseline | ratio | target | met? |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['metric']} | {r['figure']} | {r['baseline']} | "
+                     f"{r['ratio']} | {r['target']} | "
+                     f"{'yes' if r['met'] else '**no**'} |")
+    lines += ["", "What the neighbour got: " + "; ".join(noisy_i) + "."]
+    with open(os.path.join(args.dir, "report.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--accel", default="unknown")
@@ -92,7 +136,11 @@ def main():
     ap.add_argument("--hot-unit", default="ns",
                     help="what the hot-path clock counted: ns or instructions")
     ap.add_argument("dir")
+    ap.add_argument("--noisy-only", action="store_true",
+                    help="only the noisy-neighbour boot ran (BOOTS=noisy)")
     args = ap.parse_args()
+    if args.noisy_only:
+        return noisy_only(args)
 
     main_s, main_i = parse(os.path.join(args.dir, "main.txt"))
     hot_s, hot_i = parse(os.path.join(args.dir, "hot.txt"))
@@ -101,6 +149,7 @@ def main():
     stackn_s, stackn_i = parse(os.path.join(args.dir, "stack-n.txt"))
     stacky_s, stacky_i = parse(os.path.join(args.dir, "stack-y.txt"))
     dens_s, dens_i = parse(os.path.join(args.dir, "density.txt"))
+    noisy_s, noisy_i = parse(os.path.join(args.dir, "noisy.txt"))
 
     rows = []  # metric, figure, baseline, ratio, target, met, json
 
@@ -231,13 +280,15 @@ def main():
         usable >= 10000 and usable == created,
         {"created": created, "usable": usable, "listed": listed})
 
+    noisy_rows(noisy_s, row)
+
     first_j = series(main_s, "first_jail", "jail")
     first_f = series(main_s, "first_jail", "fork")
     fj = Stat(paired(first_j, first_f, lambda a, b: a - b))
 
     info = {"main": main_i, "hot": hot_i, "hot-n": hotn_i, "hot-y": hoty_i,
             "stack-n": stackn_i, "stack-y": stacky_i,
-            "density": dens_i}
+            "density": dens_i, "noisy": noisy_i}
     result = {"accelerator": args.accel, "runs": args.runs,
               "hot_path_unit": args.hot_unit,
               "first_jail_minus_fork_ns": fj.json(), "info": info,

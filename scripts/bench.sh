@@ -12,6 +12,8 @@
 #   stack-n  JAIL=n + AppArmor   hot paths of an unjailed task, with a
 #   stack-y  JAIL=y + AppArmor   second security module stacked
 #   density  JAIL=y, 1 GiB   10,000 concurrent jails, each used
+#   noisy    JAIL=y, 1 GiB   host fork and unix round trip, idle and while
+#                            one jail does its worst (2 CPUs, timed)
 #
 # Under TCG the hot-path boots run with one CPU and qemu -icount shift=0:
 # the guest's clock then counts instructions, and the hot paths are
@@ -24,6 +26,8 @@
 #
 #   RUNS=15        samples per figure (at least 15 for the report)
 #   DENSITY=10000  jails in the density boot
+#   BOOTS=noisy    the noisy-neighbour boot alone, on the test kernel (no
+#                  other kernel build; its own report)
 . "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-15}
@@ -32,15 +36,21 @@ out=$BUILD/bench
 [[ $RUNS =~ ^[0-9]+$ ]] && [ "$RUNS" -ge 1 ] || die "RUNS must be a positive number, not '$RUNS'"
 [[ $DENSITY =~ ^[0-9]+$ ]] && [ "$DENSITY" -ge 1 ] || die "DENSITY must be a positive number, not '$DENSITY'"
 command -v gcc >/dev/null || die "gcc missing: make deps"
+case ${BOOTS:-all} in
+all | noisy) ;;
+*) die "BOOTS must be noisy (or unset for every boot), not '$BOOTS'" ;;
+esac
 rm -rf "$out"
 mkdir -p "$out"
 
 # One kernel build at a time: =y (with the initramfs), then =n.
 JAIL=y "$TOP/scripts/build-kernel.sh"
 "$TOP/scripts/build-initramfs.sh"
-JAIL=n "$TOP/scripts/build-kernel.sh"
-STACK=1 JAIL=y "$TOP/scripts/build-kernel.sh"
-STACK=1 JAIL=n "$TOP/scripts/build-kernel.sh"
+if [ "${BOOTS:-all}" = all ]; then
+	JAIL=n "$TOP/scripts/build-kernel.sh"
+	STACK=1 JAIL=y "$TOP/scripts/build-kernel.sh"
+	STACK=1 JAIL=n "$TOP/scripts/build-kernel.sh"
+fi
 
 step "building bench/jailbench.c (static)"
 run_logged jailbench gcc -O2 -Wall -Werror -static -I"$TREE/tools/jail" \
@@ -77,6 +87,13 @@ boot() {
 
 start=$(date +%s)
 accel=$("$TOP/scripts/run-guest.sh" accel)
+if [ "${BOOTS:-all}" = noisy ]; then
+	boot noisy "$BZIMAGE" 1024 noisy "$RUNS"
+	step "writing build/bench/report.md and results.json ($(($(date +%s) - start)) s of guest time)"
+	python3 "$TOP/scripts/bench-report.py" --accel "$accel" --runs "$RUNS" \
+		--noisy-only "$out"
+	exit
+fi
 boot main "$BZIMAGE" 2048 main "$RUNS"
 hot_unit=ns
 if [ "$accel" = tcg ]; then
@@ -90,6 +107,7 @@ boot stack-n "$BZIMAGE-stack-nojail" 1024 unjailed "$RUNS"
 boot stack-y "$BZIMAGE-stack" 1024 unjailed "$RUNS"
 BOOT_SMP=2 BOOT_QEMU_ARGS=
 boot density "$BZIMAGE" 1024 density "$DENSITY"
+boot noisy "$BZIMAGE" 1024 noisy "$RUNS"
 
 step "writing build/bench/report.md and results.json ($(($(date +%s) - start)) s of guest time)"
 python3 "$TOP/scripts/bench-report.py" --accel "$accel" --runs "$RUNS" \
