@@ -84,6 +84,24 @@ def spread(stat, fmt):
     return f"{fmt(stat.median)} ({fmt(stat.lo)}–{fmt(stat.hi)})"
 
 
+class Rows(list):
+    """The report's rows: metric, figure, baseline, ratio, target, met."""
+
+    def __call__(self, metric, figure, baseline, ratio, target, met, data):
+        self.append({"metric": metric, "figure": figure,
+                     "baseline": baseline, "ratio": ratio,
+                     "target": target, "met": met, "data": data})
+
+    def table(self):
+        lines = ["| metric | figure | baseline | ratio | target | met? |",
+                 "|---|---|---|---|---|---|"]
+        for r in self:
+            lines.append(f"| {r['metric']} | {r['figure']} | "
+                         f"{r['baseline']} | {r['ratio']} | {r['target']} | "
+                         f"{'yes' if r['met'] else '**no**'} |")
+        return lines
+
+
 def noisy_rows(noisy_s, row):
     """The noisy-neighbour rows: the same host operation, idle and while
     one jail does its worst, paired run by run."""
@@ -103,24 +121,13 @@ def noisy_rows(noisy_s, row):
 def noisy_only(args):
     """make bench BOOTS=noisy: the noisy-neighbour rows alone."""
     noisy_s, noisy_i = parse(os.path.join(args.dir, "noisy.txt"))
-    rows = []
-
-    def row(metric, figure, baseline, ratio, target, met, data):
-        rows.append({"metric": metric, "figure": figure,
-                     "baseline": baseline, "ratio": ratio,
-                     "target": target, "met": met, "data": data})
-
-    noisy_rows(noisy_s, row)
+    rows = Rows()
+    noisy_rows(noisy_s, rows)
     with open(os.path.join(args.dir, "results.json"), "w") as f:
         json.dump({"accelerator": args.accel, "runs": args.runs,
                    "info": {"noisy": noisy_i}, "rows": rows}, f, indent=1,
                   ensure_ascii=False)
-    lines = ["| metric | figure | baseline | ratio | target | met? |",
-             "|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['metric']} | {r['figure']} | {r['baseline']} | "
-                     f"{r['ratio']} | {r['target']} | "
-                     f"{'yes' if r['met'] else '**no**'} |")
+    lines = rows.table()
     lines += ["", "What the neighbour got: " + "; ".join(noisy_i) + "."]
     with open(os.path.join(args.dir, "report.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -151,12 +158,7 @@ def main():
     dens_s, dens_i = parse(os.path.join(args.dir, "density.txt"))
     noisy_s, noisy_i = parse(os.path.join(args.dir, "noisy.txt"))
 
-    rows = []  # metric, figure, baseline, ratio, target, met, json
-
-    def row(metric, figure, baseline, ratio, target, met, data):
-        rows.append({"metric": metric, "figure": figure,
-                     "baseline": baseline, "ratio": ratio,
-                     "target": target, "met": met, "data": data})
+    rows = row = Rows()
 
     # Creation: fork + X + exit minus fork + exit, per run.
     fork = series(main_s, "create", "fork")
@@ -296,14 +298,7 @@ def main():
     with open(os.path.join(args.dir, "results.json"), "w") as f:
         json.dump(result, f, indent=1, ensure_ascii=False)
 
-    lines = [
-        "| metric | figure | baseline | ratio | target | met? |",
-        "|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        lines.append(f"| {r['metric']} | {r['figure']} | {r['baseline']} | "
-                     f"{r['ratio']} | {r['target']} | "
-                     f"{'yes' if r['met'] else '**no**'} |")
+    lines = rows.table()
     missed = [r["metric"] for r in rows if not r["met"]]
     head = [
         "# jail(2) benchmark",
